@@ -1,0 +1,51 @@
+// The one analysis entry's inputs and outputs (plain data). The shells (cli/, lsp/) use only these.
+import type { Finding } from './findings';
+
+export interface AnalyzeOptions {
+  name: string;              // input name as given (patch/mbox/.c path, or "-")
+  text: string;              // input text
+  tree?: string;             // kernel tree directory for pre-images (undefined: hunk-only mode for patches)
+  profile?: string;          // "auto" (default), a built-in profile id, or a profile file path
+  all?: boolean;             // report pre-existing findings too
+  /** Overrides for file contents (unsaved editor buffers), by absolute path. */
+  readFile?: (absPath: string) => string | undefined;
+  /** Disallow loading profile files from disk (untrusted workspace). */
+  untrusted?: boolean;
+  signal?: AbortSignal;
+}
+
+/** A lock call or lock-taking helper at one site, with what is held there (for hover). */
+export interface LockSite {
+  file: string;              // post-image path
+  line: number;              // 1-based post-image line
+  column: number;            // 1-based
+  endColumn: number;
+  inputLine?: number;        // the patch line showing it, when the patch shows it
+  function: string;
+  api: string;               // the called function/macro
+  op: string;                // acquire / release / try-acquire / ...
+  class: string | null;      // resolved class id, or null for a lock unknown to the profile
+  instance: string;          // lock expression as normalised ("mm->page_table_lock")
+  paths: number;             // number of simulated paths reaching the site
+  held: { lock: string; class: string | null; mode: 'read' | 'write'; paths: number }[];
+}
+
+export interface FunctionReport {
+  name: string;
+  file: string;
+  line: number;              // post-image start line
+  endLine: number;
+  inputLine?: number;        // the patch line where this function is first shown
+  touched: boolean;
+  findings: number;
+}
+
+export interface AnalysisResult {
+  profile: { id: string; origin: string };   // origin: "tree Makefile", "--profile", "default", ...
+  mode: 'tree' | 'hunk-only' | 'c-file';
+  findings: Finding[];
+  functions: FunctionReport[];
+  sites: LockSite[];
+  notes: string[];           // e.g. "hunk 3 of mm/mmap.c does not apply; hunk-only mode for that file"
+  stats: { files: number; functions: number; ms: number };
+}
