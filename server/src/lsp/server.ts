@@ -1,0 +1,2 @@
+// Language server entry: filled in by the editor work.
+export {};

@@ -1,0 +1,1 @@
+import { test } from 'node:test'; import assert from 'node:assert/strict'; import { parseArgs } from '../../server/src/cli/args'; test('parseArgs keeps repeatable flags', () => { const a = parseArgs(['--function','f','--function=g','x'], {function:'multi'}); assert.deepEqual(a.flags.function, ['f','g']); assert.deepEqual(a.positional, ['x']); });
