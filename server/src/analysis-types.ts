@@ -12,6 +12,10 @@ export interface AnalyzeOptions {
   /** Disallow loading profile files from disk (untrusted workspace). */
   untrusted?: boolean;
   signal?: AbortSignal;
+  /** Directory relative paths are resolved from (CLI: the current directory). */
+  cwd?: string;
+  /** Shared across the inputs of one run: parsed tree headers, loaded profiles (see createCache). */
+  cache?: import('./analysis').AnalysisCache;
 }
 
 /** A lock call or lock-taking helper at one site, with what is held there (for hover). */

@@ -1,21 +1,280 @@
-// The one analysis entry used by the CLI, the language server and the tests.
-// (Being built by the lead: the signatures are final, the bodies are not yet.)
-import type { AnalyzeOptions, AnalysisResult } from './analysis-types';
+// The one analysis entry used by the CLI, the language server and the tests:
+// input text (+ tree) -> findings, touched functions, lock sites, traces.
+import * as path from 'path';
+import type { AnalyzeOptions, AnalysisResult, FunctionReport, LockSite } from './analysis-types';
+import { DEFAULT_SEVERITY, Finding } from './findings';
 import type { Profile } from './model/profile-types';
 import type { Trace } from './sim/trace-types';
+import { initParser } from './c/parser';
+import { functionsTouching } from './c/functions';
+import type { CFunction } from './c/types';
+import { parsePatchSet } from './patch/parse';
+import { fsTree } from './source/tree';
+import type { TreeReader } from './source/tree';
+import { materializeSeries } from './source/materialize';
+import type { SourceFile } from './source/types';
+import { CImage, makeImage } from './analysis/c-image';
+import { includedHeaders, ReadFile } from './analysis/headers';
+import { SummaryProvider } from './analysis/summaries';
+import { chooseProfile, ChosenProfile } from './analysis/profile-choice';
+import type { FunctionResult, RawFinding } from './sim/interpret';
+
+/** State kept across the inputs of one run (parsed tree headers, profiles). */
+export interface AnalysisCache {
+  headers: Map<string, CImage | null>;
+  profiles: Map<string, ChosenProfile>;
+}
+
+export function createCache(): AnalysisCache {
+  return { headers: new Map(), profiles: new Map() };
+}
+
+export function isCSource(name: string, text: string): boolean {
+  if (/\.(c|h)$/.test(name)) return true;
+  if (/\.(patch|diff|mbox|eml)$/.test(name)) return false;
+  return !/^(diff --git |--- |\+\+\+ |@@ )/m.test(text);
+}
+
+interface Images { post?: CImage; pre?: CImage }
 
 export async function analyze(opts: AnalyzeOptions): Promise<AnalysisResult> {
-  return {
-    profile: { id: opts.profile ?? 'auto', origin: 'default' },
-    mode: 'hunk-only', findings: [], functions: [], sites: [], notes: ['analysis not built yet'],
-    stats: { files: 0, functions: 0, ms: 0 },
+  const started = Date.now();
+  await initParser();
+  const cache = opts.cache ?? createCache();
+  const tree = treeReader(opts);
+  if (isCSource(opts.name, opts.text)) return (await analyzeCFile(opts, tree, cache, started)).result;
+  return analyzePatch(opts, tree, cache, started, { sites: true }).then((r) => r.result);
+}
+
+/** Lock-event traces of the touched functions (or of `functions` by name). */
+export async function collectTraces(
+  opts: AnalyzeOptions & { functions?: string[] },
+): Promise<{ profile: Profile | null; traces: Trace[]; notes: string[]; origin?: string }> {
+  await initParser();
+  const cache = opts.cache ?? createCache();
+  const tree = treeReader(opts);
+  if (isCSource(opts.name, opts.text)) {
+    const r = await analyzeCFile(opts, tree, cache, Date.now(), { traces: true, only: opts.functions });
+    return { profile: r.chosen.profile, traces: r.traces, notes: r.result.notes, origin: r.chosen.origin };
+  }
+  const r = await analyzePatch(opts, tree, cache, Date.now(), { traces: true, only: opts.functions });
+  return { profile: r.chosen.profile, traces: r.traces, notes: r.result.notes, origin: r.chosen.origin };
+}
+
+function treeReader(opts: AnalyzeOptions): TreeReader | null {
+  const base = opts.tree ? fsTree(opts.tree) : null;
+  if (!base || !opts.readFile) return base;
+  const over = opts.readFile;
+  return { root: base.root, read: (rel) => over(path.join(base.root ?? '', rel)) ?? base.read(rel) };
+}
+
+interface Collect { sites?: boolean; traces?: boolean; only?: string[] }
+
+// ---------------------------------------------------------------- a plain C file: every function
+async function analyzeCFile(opts: AnalyzeOptions, tree: TreeReader | null, cache: AnalysisCache, started: number, collect: Collect = { sites: true }) {
+  const rel = relToTree(opts.name, opts.tree, opts.cwd);
+  const chosen = profileFor(opts, tree, cache, new Map());
+  const img = makeImage(rel, opts.text, { iteratorMacros: chosen.profile.iteratorMacros });
+  const headers = includedHeaders(rel, opts.text, readerWith(tree, new Map(), 'tree'), cache.headers, chosen.profile.iteratorMacros);
+  const provider = new SummaryProvider([img, ...headers], chosen.ix, chosen.order, new Map());
+  const findings: Finding[] = [];
+  const sites: LockSite[] = [];
+  const functions: FunctionReport[] = [];
+  const traces: Trace[] = [];
+  const notes: string[] = [];
+  try {
+    for (const fn of img.file.functions) {
+      if (opts.signal?.aborted) throw new Error('cancelled');
+      if (collect.only && !collect.only.includes(fn.name)) continue;
+      const input = img.input(fn);
+      const r = provider.resultOf(input, !!(collect.sites || collect.traces), { sites: collect.sites, traces: collect.traces });
+      if (!r) continue;
+      const fs = toFindings(r, fn, rel, undefined, undefined, false, fn.hasErrors);
+      findings.push(...fs);
+      functions.push({ name: fn.name, file: rel, line: fn.startLine, endLine: fn.endLine, touched: false, findings: fs.length });
+      if (collect.sites) sites.push(...toSites(r, fn.name, rel, undefined));
+      if (collect.traces) traces.push(...r.traces);
+    }
+  } finally {
+    img.dispose();
+  }
+  const result: AnalysisResult = {
+    profile: { id: chosen.profile.id, origin: chosen.origin }, mode: 'c-file', findings: sortFindings(findings),
+    functions, sites, notes, stats: { files: 1, functions: img.file.functions.length, ms: Date.now() - started },
+  };
+  return { result, traces, chosen };
+}
+
+// ---------------------------------------------------------------- a patch, series or mbox
+async function analyzePatch(opts: AnalyzeOptions, tree: TreeReader | null, cache: AnalysisCache, started: number, collect: Collect) {
+  const set = parsePatchSet(opts.text, opts.name);
+  const mats = materializeSeries(set, tree);
+  // The tree as the end of the series leaves it: what `auto` reads the ordering comments from.
+  const finalPost = new Map<string, string>();
+  for (const m of mats) for (const f of m.files) if (f.post !== null) finalPost.set(f.path, f.post);
+  const chosen = profileFor(opts, tree, cache, finalPost);
+  const macros = chosen.profile.iteratorMacros;
+  const findings: Finding[] = [];
+  const sites: LockSite[] = [];
+  const functions: FunctionReport[] = [];
+  const traces: Trace[] = [];
+  const notes: string[] = [];
+  let fileCount = 0;
+  let fnCount = 0;
+  let anyHunkOnly = false;
+  // Files as the series has left them so far (a later patch sees an earlier one's changes).
+  const soFar = new Map<string, string>();
+  for (const m of mats) {
+    const preState = new Map(soFar);
+    for (const f of m.files) if (f.post !== null) soFar.set(f.path, f.post);
+    const postState = new Map(soFar);
+    const cFiles = m.files.filter((f) => /\.(c|h)$/.test(f.path));
+    const images = new Map<SourceFile, Images>();
+    for (const sf of m.files) for (const p of sf.problems) notes.push(`${p.message} (line ${p.inputLine})`);
+    try {
+      for (const sf of cFiles) {
+        if (sf.mode === 'hunk-only') anyHunkOnly = true;
+        images.set(sf, {
+          post: sf.post !== null ? makeImage(sf.path, sf.post, { iteratorMacros: macros, syntheticLines: sf.synthetic.map((s) => s.line) }) : undefined,
+          pre: sf.pre ? makeImage(sf.oldPath ?? sf.path, sf.pre, { iteratorMacros: macros, syntheticLines: sf.syntheticPre.map((s) => s.line) }) : undefined,
+        });
+      }
+      const postImgs = [...images.values()].map((i) => i.post).filter((x): x is CImage => !!x);
+      const preImgs = [...images.values()].map((i) => i.pre).filter((x): x is CImage => !!x);
+      for (const sf of cFiles) {
+        fileCount++;
+        const im = images.get(sf)!;
+        const postHeaders = im.post ? includedHeaders(sf.path, im.post.text, readerWith(tree, postState, `p${m.index}post`), cache.headers, macros) : [];
+        const preHeaders = im.pre ? includedHeaders(sf.oldPath ?? sf.path, im.pre.text, readerWith(tree, preState, `p${m.index}pre`), cache.headers, macros) : [];
+        const postProv = new SummaryProvider([...(im.post ? [im.post] : []), ...postImgs.filter((x) => x !== im.post), ...postHeaders], chosen.ix, chosen.order, new Map());
+        const preProv = new SummaryProvider([...(im.pre ? [im.pre] : []), ...preImgs.filter((x) => x !== im.pre), ...preHeaders], chosen.ix, chosen.order, new Map());
+        // Touched: a changed line inside (post), or a removed line inside (pre), matched by name.
+        const names = new Set<string>();
+        if (im.post) for (const f of functionsTouching(im.post.file, sf.changedPost)) names.add(f.name);
+        if (im.pre) for (const f of functionsTouching(im.pre.file, sf.changedPre)) names.add(f.name);
+        const touched = [...names];
+        // Callers of touched functions in the same file run the touched code in their context.
+        const callers = im.post ? callersOf(im.post, names) : [];
+        for (const name of [...touched, ...callers]) {
+          if (opts.signal?.aborted) throw new Error('cancelled');
+          if (collect.only && !collect.only.includes(name)) continue;
+          const postFn = im.post?.byName.get(name);
+          if (!postFn) continue;
+          fnCount++;
+          const isTouched = names.has(name);
+          const r = postProv.resultOf(im.post!.input(postFn), true, { sites: collect.sites, traces: collect.traces });
+          if (!r) continue;
+          const preFn = im.pre?.byName.get(name);
+          const preR = preFn ? preProv.resultOf(im.pre!.input(preFn), false) : undefined;
+          const fs = toFindings(r, postFn, sf.path, opts.name, sf.postInputLine, true, postFn.hasErrors, preR);
+          const shown = fs.filter((f) => opts.all || f.introduced || f.code === 'analysis-limit');
+          findings.push(...(isTouched ? shown : shown.filter((f) => f.introduced)));
+          const firstInput = firstShownLine(postFn, sf.postInputLine);
+          if (isTouched) functions.push({ name, file: sf.path, line: postFn.startLine, endLine: postFn.endLine, inputLine: firstInput, touched: true, findings: shown.length });
+          if (collect.sites && isTouched) sites.push(...toSites(r, name, sf.path, sf.postInputLine));
+          if (collect.traces && isTouched) traces.push(...r.traces);
+        }
+      }
+    } finally {
+      for (const im of images.values()) { im.post?.dispose(); im.pre?.dispose(); }
+    }
+  }
+  if (anyHunkOnly) notes.push(tree ? 'some files could not be read or patched from the tree: hunk-only mode for them' : 'no kernel tree given: hunk-only mode (only the lines the patch shows are analysed)');
+  const result: AnalysisResult = {
+    profile: { id: chosen.profile.id, origin: chosen.origin }, mode: anyHunkOnly ? 'hunk-only' : 'tree',
+    findings: sortFindings(dedupe(findings)), functions, sites, notes,
+    stats: { files: fileCount, functions: fnCount, ms: Date.now() - started },
+  };
+  return { result, traces, chosen };
+}
+
+function profileFor(opts: AnalyzeOptions, tree: TreeReader | null, cache: AnalysisCache, overrides: Map<string, string>): ChosenProfile {
+  const want = opts.profile ?? 'auto';
+  const touchesOrdering = overrides.has('mm/rmap.c') || overrides.has('mm/filemap.c');
+  const key = `${want}\0${tree?.root ?? ''}\0${opts.untrusted ? 1 : 0}`;
+  if (!touchesOrdering && want !== 'auto' && cache.profiles.has(key)) return cache.profiles.get(key)!;
+  if (!touchesOrdering && want === 'auto' && tree && cache.profiles.has(key)) return cache.profiles.get(key)!;
+  const read = (rel: string) => overrides.get(rel) ?? tree?.read(rel);
+  const chosen = chooseProfile({ profile: want, cwd: opts.cwd, untrusted: opts.untrusted, readTreeFile: tree ? read : undefined, text: opts.text });
+  if (!touchesOrdering && (want !== 'auto' || tree)) cache.profiles.set(key, chosen);
+  return chosen;
+}
+
+function readerWith(tree: TreeReader | null, over: Map<string, string>, variant: string): ReadFile {
+  return (rel) => {
+    const o = over.get(rel);
+    if (o !== undefined) return { text: o, key: `${rel}\0${variant}` };
+    const t = tree?.read(rel);
+    return t === undefined ? undefined : { text: t, key: rel };
   };
 }
 
-/** Lock-event traces of the touched functions (or of `functions` by name), one per distinct lock behaviour. */
-export async function collectTraces(
-  opts: AnalyzeOptions & { functions?: string[] },
-): Promise<{ profile: Profile | null; traces: Trace[]; notes: string[] }> {
-  void opts;
-  return { profile: null, traces: [], notes: ['analysis not built yet'] };
+function relToTree(name: string, treeDir: string | undefined, cwd: string | undefined): string {
+  if (name === '-' || !treeDir) return name;
+  const abs = path.resolve(cwd ?? process.cwd(), name);
+  const rel = path.relative(treeDir, abs);
+  return rel.startsWith('..') || path.isAbsolute(rel) ? name : rel.split(path.sep).join('/');
+}
+
+/** Functions of the image that call one of `names` directly. */
+function callersOf(img: CImage, names: Set<string>): string[] {
+  if (!names.size) return [];
+  const re = new RegExp(`\\b(${[...names].map((n) => n.replace(/[^\w]/g, '')).join('|')})\\s*\\(`);
+  const out: string[] = [];
+  for (const f of img.file.functions) {
+    if (names.has(f.name)) continue;
+    if (re.test(img.text.slice(f.body.startIndex, f.body.endIndex))) out.push(f.name);
+  }
+  return out.slice(0, 32);
+}
+
+function firstShownLine(fn: CFunction, map: Map<number, number>): number | undefined {
+  for (let l = fn.startLine; l <= fn.endLine; l++) { const i = map.get(l); if (i !== undefined) return i; }
+  return undefined;
+}
+
+function sameFinding(a: RawFinding, b: RawFinding): boolean {
+  return a.code === b.code && [...a.classes].sort().join(',') === [...b.classes].sort().join(',')
+    && (a.classes.length > 0 || a.locks.join(',') === b.locks.join(','));
+}
+
+function toFindings(r: FunctionResult, fn: CFunction, file: string, input: string | undefined, inputLines: Map<number, number> | undefined,
+  compare: boolean, parseTrouble: boolean, pre?: FunctionResult): Finding[] {
+  const out: Finding[] = [];
+  for (const f of r.findings) {
+    const introduced = compare ? !(pre?.findings.some((p) => sameFinding(p, f)) ?? false) : false;
+    const inputLine = inputLines?.get(f.line);
+    out.push({
+      code: f.code, severity: DEFAULT_SEVERITY[f.code], message: f.message, file, line: f.line, column: f.col,
+      endLine: f.endLine, endColumn: f.endCol, function: fn.name, introduced, locks: f.locks, classes: f.classes,
+      ...(input ? { input } : {}), ...(inputLine !== undefined ? { inputLine } : {}),
+      related: f.related.map((x) => ({ ...x, file: x.file })), ...(f.source ? { source: f.source } : {}),
+    });
+  }
+  if (r.limit || parseTrouble) {
+    const inputLine = inputLines?.get(fn.startLine);
+    out.push({
+      code: 'analysis-limit', severity: 'info', file, line: fn.startLine, column: 1, endLine: fn.startLine, endColumn: 1,
+      message: `${fn.name}() was not fully analysed: ${r.limit ?? 'part of it did not parse'}; findings in it may be missing`,
+      function: fn.name, introduced: false, locks: [], classes: [], related: [],
+      ...(input ? { input } : {}), ...(inputLine !== undefined ? { inputLine } : {}),
+    });
+  }
+  return out;
+}
+
+function toSites(r: FunctionResult, fn: string, file: string, inputLines: Map<number, number> | undefined): LockSite[] {
+  return r.sites.map((s) => ({
+    file, line: s.line, column: s.col, endColumn: s.endCol, inputLine: inputLines?.get(s.line), function: fn,
+    api: s.api, op: s.op, class: s.class, instance: s.instance, paths: s.paths, held: [...s.held.values()],
+  }));
+}
+
+function dedupe(fs: Finding[]): Finding[] {
+  const seen = new Set<string>();
+  return fs.filter((f) => { const k = `${f.file}:${f.line}:${f.column}:${f.code}:${f.message}`; if (seen.has(k)) return false; seen.add(k); return true; });
+}
+
+function sortFindings(fs: Finding[]): Finding[] {
+  return fs.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.column - b.column));
 }

@@ -14,5 +14,7 @@ export interface Trace {
   name: string;              // function name or scenario title
   source?: string;           // file the function is in
   scenario?: string;         // scenario id when the trace comes from the library
+  tree?: string;             // (scenarios) the corpus tree their file:line refer to, e.g. "linux-2.6.34"
+  note?: string;             // (scenarios) variant note, e.g. "pte lock is mm->page_table_lock when split ptlocks are off"
   events: TraceEvent[];
 }

@@ -1,0 +1,50 @@
+// One C text (a pre- or post-image, a header, a .c file) parsed once, with its functions turned
+// into simulator inputs on demand (converting a body to plain objects costs, so only when used).
+import { parseC, disposeC } from '../c/parser';
+import type { CFile, CFunction } from '../c/types';
+import { toAst } from '../sim/ast';
+import type { FunctionInput } from '../sim/interpret';
+import { baseType, localTypes } from '../sim/locals';
+import type { FunctionSource } from './summaries';
+
+export interface CImage extends FunctionSource {
+  path: string;
+  text: string;
+  file: CFile;
+  byName: Map<string, CFunction>;
+  input(fn: CFunction): FunctionInput;
+  dispose(): void;
+}
+
+export interface ImageOptions {
+  iteratorMacros?: string[];
+  /** Lines that hunk-only synthesis made up: functions containing them are fragments. */
+  syntheticLines?: number[];
+}
+
+export function makeImage(path: string, text: string, opts: ImageOptions = {}): CImage {
+  const file = parseC(text, { iteratorMacros: opts.iteratorMacros });
+  const byName = new Map<string, CFunction>();
+  for (const f of file.functions) if (!byName.has(f.name)) byName.set(f.name, f);
+  const inputs = new Map<CFunction, FunctionInput>();
+  const synthetic = opts.syntheticLines ?? [];
+  const input = (fn: CFunction): FunctionInput => {
+    let fi = inputs.get(fn);
+    if (fi) return fi;
+    const body = toAst(fn.body);
+    const params = fn.params.map((p) => ({ name: p.name, type: baseType(p.type) }));
+    fi = {
+      name: fn.name, file: path, src: text, body, params, locals: localTypes(body, text, params),
+      annotations: fn.annotations, line: fn.startLine, endLine: fn.endLine,
+      partial: synthetic.some((l) => l >= fn.startLine && l <= fn.endLine),
+      returnsPointer: /\*\s*$/.test(fn.returnType),
+    };
+    inputs.set(fn, fi);
+    return fi;
+  };
+  return {
+    path, text, file, byName, input,
+    lookup: (name) => { const f = byName.get(name); return f ? input(f) : undefined; },
+    dispose: () => disposeC(file),
+  };
+}

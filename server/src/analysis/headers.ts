@@ -1,0 +1,50 @@
+// The tree's headers a C file includes, parsed once per session and searched for the definitions of
+// called functions (static inline lock wrappers such as anon_vma_lock(), i_mmap_lock_write()).
+import * as path from 'path';
+import { CImage, makeImage } from './c-image';
+
+/** A file's text and the key it is cached under (the path for tree files; path + variant for patched ones). */
+export type ReadFile = (rel: string) => { text: string; key: string } | undefined;
+
+const INCLUDE = /^[ \t]*#[ \t]*include[ \t]*([<"])([^>"]+)[>"]/gm;
+const MAX_DEPTH = 2;
+const MAX_HEADERS = 64;
+
+/** Headers reachable from `text` (directly, then what they include, up to a small depth). */
+export function includedHeaders(filePath: string, text: string, read: ReadFile, cache: Map<string, CImage | null>,
+  iteratorMacros: string[]): CImage[] {
+  const out: CImage[] = [];
+  const seen = new Set<string>();
+  let frontier: { from: string; text: string }[] = [{ from: filePath, text }];
+  for (let depth = 0; depth < MAX_DEPTH && frontier.length && out.length < MAX_HEADERS; depth++) {
+    const next: { from: string; text: string }[] = [];
+    for (const f of frontier) {
+      for (const rel of includesOf(f.from, f.text)) {
+        if (seen.has(rel)) continue;
+        seen.add(rel);
+        const t = read(rel);
+        if (!t) continue;
+        let img = cache.get(t.key);
+        if (img === undefined) {
+          img = makeImage(rel, t.text, { iteratorMacros });
+          cache.set(t.key, img);
+        }
+        if (img) { out.push(img); next.push({ from: rel, text: img.text }); }
+        if (out.length >= MAX_HEADERS) break;
+      }
+    }
+    frontier = next;
+  }
+  return out;
+}
+
+/** `#include <linux/rmap.h>` -> include/linux/rmap.h; `#include "internal.h"` in mm/x.c -> mm/internal.h. */
+export function includesOf(from: string, text: string): string[] {
+  const out: string[] = [];
+  INCLUDE.lastIndex = 0;
+  for (let m = INCLUDE.exec(text); m; m = INCLUDE.exec(text)) {
+    const p = m[1] === '<' ? `include/${m[2]}` : path.posix.normalize(path.posix.join(path.posix.dirname(from), m[2]));
+    if (!p.startsWith('..')) out.push(p);
+  }
+  return out;
+}

@@ -1,0 +1,97 @@
+// Plain-object copies of tree-sitter subtrees. Reading a web-tree-sitter Node property crosses
+// into WASM on every access (~2 µs); the simulator walks bodies many times, so it walks these.
+
+export interface Ast {
+  type: string;
+  start: number;             // UTF-16 offsets into the source text
+  end: number;
+  row: number;               // 0-based
+  col: number;               // 0-based
+  endRow: number;
+  endCol: number;
+  field: string | null;      // the field name of this node in its parent
+  named: boolean;
+  missing: boolean;
+  kids: Ast[];
+}
+
+/** Minimal structural view of a web-tree-sitter Node (keeps this module free of the runtime). */
+export interface TsNodeLike {
+  walk(): TsCursorLike;
+}
+export interface TsCursorLike {
+  nodeType: string;
+  nodeIsNamed: boolean;
+  nodeIsMissing: boolean;
+  startIndex: number;
+  endIndex: number;
+  startPosition: { row: number; column: number };
+  endPosition: { row: number; column: number };
+  currentFieldName: string | null;
+  gotoFirstChild(): boolean;
+  gotoNextSibling(): boolean;
+  gotoParent(): boolean;
+  delete(): void;
+}
+
+const SKIP = new Set(['comment']);
+
+export function toAst(node: TsNodeLike): Ast {
+  const c = node.walk();
+  const conv = (field: string | null): Ast => {
+    const sp = c.startPosition;
+    const ep = c.endPosition;
+    const n: Ast = {
+      type: c.nodeType, start: c.startIndex, end: c.endIndex, row: sp.row, col: sp.column,
+      endRow: ep.row, endCol: ep.column, field, named: c.nodeIsNamed, missing: c.nodeIsMissing, kids: [],
+    };
+    if (c.gotoFirstChild()) {
+      do {
+        if (!SKIP.has(c.nodeType)) n.kids.push(conv(c.currentFieldName));
+      } while (c.gotoNextSibling());
+      c.gotoParent();
+    }
+    return n;
+  };
+  try { return conv(null); } finally { c.delete(); }
+}
+
+export function child(n: Ast, field: string): Ast | undefined {
+  for (const k of n.kids) if (k.field === field) return k;
+  return undefined;
+}
+
+export function children(n: Ast, field: string): Ast[] {
+  return n.kids.filter((k) => k.field === field);
+}
+
+export function namedKids(n: Ast): Ast[] {
+  return n.kids.filter((k) => k.named);
+}
+
+export function textOf(src: string, n: Ast): string {
+  return src.slice(n.start, n.end);
+}
+
+/** Strip parentheses and likely()/unlikely() wrappers around an expression. */
+export function unwrap(src: string, n: Ast): Ast {
+  for (;;) {
+    if (n.type === 'parenthesized_expression') {
+      const inner = namedKids(n)[0];
+      if (!inner) return n;
+      n = inner;
+      continue;
+    }
+    if (n.type === 'call_expression') {
+      const fn = child(n, 'function');
+      const args = child(n, 'arguments');
+      if (fn && fn.type === 'identifier' && args) {
+        const name = textOf(src, fn);
+        const a = namedKids(args);
+        if ((name === 'likely' || name === 'unlikely' || name === 'WARN_ON' || name === 'WARN_ON_ONCE'
+          || name === 'READ_ONCE' || name === 'data_race') && a.length === 1) { n = a[0]; continue; }
+      }
+    }
+    return n;
+  }
+}

@@ -1,0 +1,221 @@
+// Control-flow graph of a C function body, built from the plain AST (sim/ast.ts).
+// Nodes evaluate an expression (its calls in evaluation order) or branch on a condition leaf;
+// `&&`, `||`, `!` and likely()/unlikely() in conditions become separate branches so that a trylock
+// inside `if (a && spin_trylock(l))` is only taken on the paths that evaluate it.
+import { Ast, child, namedKids, textOf, unwrap } from './ast';
+
+export type NodeKind = 'entry' | 'exit' | 'eval' | 'branch' | 'return' | 'join';
+
+export interface Edge {
+  to: number;
+  /** The branch leaf is assumed to have this truth value along the edge. */
+  assume?: boolean;
+}
+
+export interface CfgNode {
+  id: number;
+  kind: NodeKind;
+  ast?: Ast;                 // eval: expression/declaration; branch: condition leaf; return: returned expr
+  succ: Edge[];
+}
+
+export interface Cfg {
+  nodes: CfgNode[];
+  entry: number;
+  exit: number;
+  truncated: boolean;        // parse trouble: some statement was not understood
+}
+
+interface Ctx {
+  breakTo?: number;
+  continueTo?: number;
+  labels: Map<string, number>;
+}
+
+const MAX_NODES = 200_000;
+
+export function buildCfg(body: Ast, src: string): Cfg {
+  const nodes: CfgNode[] = [];
+  let truncated = false;
+  const mk = (kind: NodeKind, ast?: Ast, succ: Edge[] = []): number => {
+    if (nodes.length >= MAX_NODES) { truncated = true; return exitId; }
+    nodes.push({ id: nodes.length, kind, ast, succ });
+    return nodes.length - 1;
+  };
+  const exitId = 0;
+  nodes.push({ id: 0, kind: 'exit', succ: [] });
+
+  const labels = new Map<string, number>();
+  collectLabels(body, src, (name) => { if (!labels.has(name)) labels.set(name, mk('join')); });
+
+  const stmt = (s: Ast, next: number, ctx: Ctx): number => {
+    switch (s.type) {
+      case 'compound_statement':
+        return seq(namedKids(s), next, ctx);
+      case 'expression_statement': {
+        const e = namedKids(s)[0];
+        return e ? mk('eval', e, [{ to: next }]) : next;
+      }
+      case 'declaration':
+        return hasCall(s) || hasInit(s) ? mk('eval', s, [{ to: next }]) : next;
+      case 'if_statement': {
+        const cond = child(s, 'condition');
+        const cons = child(s, 'consequence');
+        const alt = child(s, 'alternative');
+        const t = cons ? stmt(cons, next, ctx) : next;
+        const altStmt = alt ? (alt.type === 'else_clause' ? namedKids(alt)[0] : alt) : undefined;
+        const f = altStmt ? stmt(altStmt, next, ctx) : next;
+        return cond ? condition(cond, t, f) : t;
+      }
+      case 'while_statement': {
+        const head = mk('join');
+        const body = child(s, 'body');
+        const b = body ? stmt(body, head, { ...ctx, breakTo: next, continueTo: head }) : head;
+        const cond = child(s, 'condition');
+        const c = cond ? condition(cond, b, next) : b;
+        nodes[head].succ = [{ to: c }];
+        return head;
+      }
+      case 'do_statement': {
+        const head = mk('join');
+        const condJoin = mk('join');
+        const body = child(s, 'body');
+        const b = body ? stmt(body, condJoin, { ...ctx, breakTo: next, continueTo: condJoin }) : condJoin;
+        const cond = child(s, 'condition');
+        nodes[condJoin].succ = [{ to: cond ? condition(cond, head, next) : next }];
+        nodes[head].succ = [{ to: b }];
+        return head;
+      }
+      case 'for_statement': {
+        const head = mk('join');
+        const upd = child(s, 'update');
+        const updNode = mk('join');
+        const body = child(s, 'body');
+        const b = body ? stmt(body, updNode, { ...ctx, breakTo: next, continueTo: updNode }) : updNode;
+        nodes[updNode].succ = [{ to: upd ? mk('eval', upd, [{ to: head }]) : head }];
+        const cond = child(s, 'condition');
+        nodes[head].succ = [{ to: cond ? condition(cond, b, next) : b }];
+        const init = child(s, 'initializer');
+        return init ? mk('eval', init, [{ to: head }]) : head;
+      }
+      case 'return_statement': {
+        const e = namedKids(s)[0];
+        return mk('return', e, [{ to: exitId }]);
+      }
+      case 'break_statement':
+        return ctx.breakTo ?? next;
+      case 'continue_statement':
+        return ctx.continueTo ?? next;
+      case 'goto_statement': {
+        const l = child(s, 'label');
+        const target = l ? labels.get(textOf(src, l)) : undefined;
+        return target ?? exitId;
+      }
+      case 'labeled_statement': {
+        const l = child(s, 'label');
+        const id = l ? labels.get(textOf(src, l)) : undefined;
+        const inner = namedKids(s).filter((k) => k.field !== 'label');
+        const after = seq(inner, next, ctx);
+        if (id === undefined) return after;
+        nodes[id].succ = [{ to: after }];
+        return id;
+      }
+      case 'switch_statement': {
+        const body = child(s, 'body');
+        const cond = child(s, 'condition');
+        const cases = body ? namedKids(body).filter((k) => k.type === 'case_statement') : [];
+        const inner: Ctx = { ...ctx, breakTo: next };
+        // Build backwards so each case falls through into the next.
+        let follow = next;
+        const entries: number[] = [];
+        let hasDefault = false;
+        for (let i = cases.length - 1; i >= 0; i--) {
+          const c = cases[i];
+          const stmts = namedKids(c).filter((k) => k.field !== 'value');
+          follow = seq(stmts, follow, inner);
+          entries.unshift(follow);
+          if (!child(c, 'value')) hasDefault = true;
+        }
+        const succ: Edge[] = entries.map((to) => ({ to }));
+        if (!hasDefault) succ.push({ to: next });
+        const dispatch = mk('join', undefined, succ);
+        return cond && hasCall(cond) ? mk('eval', cond, [{ to: dispatch }]) : dispatch;
+      }
+      case 'attributed_statement':
+        return seq(namedKids(s).filter((k) => k.type !== 'attribute_declaration'), next, ctx);
+      case 'preproc_if': case 'preproc_ifdef': case 'preproc_else': case 'preproc_elif':
+        // The neutralizer normally removes these; if one remains, take its first branch's statements.
+        return seq(namedKids(s).filter((k) => k.field !== 'condition' && k.field !== 'name' && k.field !== 'alternative'), next, ctx);
+      case 'ERROR':
+        truncated = true;
+        return seq(namedKids(s), next, ctx);
+      case 'comment': case 'preproc_call': case 'preproc_def': case 'preproc_function_def':
+      case 'type_definition': case 'struct_specifier': case 'enum_specifier': case 'union_specifier':
+        return next;
+      default:
+        // Expressions that stand as statements inside ERROR recovery, and anything unknown with calls.
+        if (s.type.endsWith('_expression') || s.type === 'identifier') return hasCall(s) ? mk('eval', s, [{ to: next }]) : next;
+        if (s.type === ';' || !s.named) return next;
+        if (s.missing) { truncated = true; return next; }
+        return hasCall(s) ? mk('eval', s, [{ to: next }]) : next;
+    }
+  };
+
+  const seq = (list: Ast[], next: number, ctx: Ctx): number => {
+    let n = next;
+    for (let i = list.length - 1; i >= 0; i--) n = stmt(list[i], n, ctx);
+    return n;
+  };
+
+  const condition = (c: Ast, t: number, f: number): number => {
+    const e = unwrap(src, c);
+    if (e.type === 'unary_expression' && src.slice(e.start, e.start + 1) === '!') {
+      const arg = child(e, 'argument');
+      if (arg) return condition(arg, f, t);
+    }
+    if (e.type === 'binary_expression') {
+      const op = operatorOf(e, src);
+      const l = child(e, 'left');
+      const r = child(e, 'right');
+      if (l && r && op === '&&') return condition(l, condition(r, t, f), f);
+      if (l && r && op === '||') return condition(l, t, condition(r, t, f));
+    }
+    if (e.type === 'comma_expression') {
+      const l = child(e, 'left');
+      const r = child(e, 'right');
+      if (l && r) return mk('eval', l, [{ to: condition(r, t, f) }]);
+    }
+    if (e.type === 'number_literal' || e.type === 'true' || e.type === 'false') {
+      const v = e.type === 'true' || (e.type === 'number_literal' && !/^0+[uUlL]*$/.test(textOf(src, e)));
+      return v ? t : f;
+    }
+    return mk('branch', e, [{ to: t, assume: true }, { to: f, assume: false }]);
+  };
+
+  const entry = stmt(body, exitId, { labels });
+  const entryId = mk('entry', undefined, [{ to: entry }]);
+  return { nodes, entry: entryId, exit: exitId, truncated };
+}
+
+export function operatorOf(e: Ast, src: string): string {
+  const op = e.kids.find((k) => k.field === 'operator');
+  return op ? src.slice(op.start, op.end) : '';
+}
+
+function collectLabels(n: Ast, src: string, add: (name: string) => void): void {
+  if (n.type === 'labeled_statement') {
+    const l = child(n, 'label');
+    if (l) add(textOf(src, l));
+  }
+  for (const k of n.kids) collectLabels(k, src, add);
+}
+
+export function hasCall(n: Ast): boolean {
+  if (n.type === 'call_expression') return true;
+  for (const k of n.kids) if (hasCall(k)) return true;
+  return false;
+}
+
+function hasInit(n: Ast): boolean {
+  return n.kids.some((k) => k.type === 'init_declarator');
+}

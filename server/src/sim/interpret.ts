@@ -1,0 +1,908 @@
+// Per-function lock-state interpretation over the CFG: a worklist over a bounded set of states per
+// program point. Checks run as effects apply; the function's summary and traces fall out of the exits.
+import { Ast, child, namedKids, textOf, unwrap } from './ast';
+import { buildCfg, Cfg, operatorOf } from './cfg';
+import {
+  addHeld, atomicReason, clone, Fact, Held, initialState, invalidate, isAtomic, isErrFact, pushTrace,
+  setFact, Site, State, stateKey, traceEvents, truthy,
+} from './state';
+import type { LockTemplate, Summary, SummaryExit } from './summary-types';
+import type { Trace, TraceEvent } from './trace-types';
+import {
+  classOnObject, normalizeLockExpr, ProfileIndex, resolveCall, ROp, TypeEnv,
+} from '../model/resolve';
+import type { FindingCode } from '../findings';
+import type { OrderEdge } from '../model/profile-types';
+
+export interface OrderLike {
+  before(outer: string, inner: string): boolean;
+  explain(outer: string, inner: string): OrderEdge[] | null;
+}
+
+export interface FunctionInput {
+  name: string;
+  file: string;
+  src: string;               // the text the AST offsets refer to (original, not neutralized)
+  body: Ast;
+  params: { name: string; type: string }[];
+  locals: Map<string, string>;
+  annotations: { kind: 'acquires' | 'releases' | 'must_hold'; expr: string }[];
+  partial?: boolean;         // a fragment (hunk-only mode): no balance checks
+  returnsPointer?: boolean;  // NULL is then a failure return, not success
+  line: number;              // 1-based line of the definition
+  endLine: number;
+}
+
+export interface RawFinding {
+  code: FindingCode;
+  line: number; col: number; endLine: number; endCol: number;
+  message: string;
+  locks: string[];
+  classes: string[];
+  related: { file: string; line: number; column?: number; message: string }[];
+  source?: string;
+}
+
+export interface SiteInfo {
+  line: number; col: number; endCol: number;
+  api: string; op: string; class: string | null; instance: string;
+  paths: number;
+  held: Map<string, { lock: string; class: string | null; mode: 'read' | 'write'; paths: number }>;
+}
+
+export interface FunctionResult {
+  findings: RawFinding[];
+  summary: Summary;
+  traces: Trace[];
+  sites: SiteInfo[];
+  limit?: string;
+  /** Observed nestings (outer class -> inner class) for learning the order from code. */
+  nestings: { outer: string; inner: string; site: Site; outerSite: Site }[];
+}
+
+export interface Limits { maxStatesPerNode: number; maxSteps: number; maxMs: number }
+export const DEFAULT_LIMITS: Limits = { maxStatesPerNode: 48, maxSteps: 60_000, maxMs: 400 };
+
+export interface InterpretContext {
+  ix: ProfileIndex;
+  order: OrderLike;
+  globals: Map<string, string>;
+  summaryOf(name: string): Summary | undefined;
+  limits?: Limits;
+  collectSites?: boolean;
+  collectTraces?: boolean;
+}
+
+const SPIN_API = /^(raw_)?(spin|read|write)_(lock|trylock)|^bit_spin_(lock|trylock)|^(xa|xas)_lock|^spin_lock/;
+const SLEEP_API = /^(mutex_lock|mutex_trylock|down_|up_|mutex_unlock)/;
+
+/** Whether holding a lock taken by this API makes the context atomic. */
+function apiSpins(api: string, cls: string | null, ix: ProfileIndex): boolean {
+  if (cls) {
+    const k = ix.classes.get(cls)?.kind;
+    if (k) return k === 'spinlock' || k === 'raw_spinlock' || k === 'rwlock' || k === 'bit_spinlock';
+  }
+  return SPIN_API.test(api) && !SLEEP_API.test(api);
+}
+
+function apiSleeps(api: string, cls: string | null, ix: ProfileIndex): boolean {
+  if (cls) {
+    const c = ix.classes.get(cls);
+    if (c) return c.sleeps;
+  }
+  return /^(mutex_lock|down_read|down_write|lock_page|folio_lock)/.test(api) && !/trylock/.test(api);
+}
+
+export function analyzeFunction(fn: FunctionInput, ctx: InterpretContext): FunctionResult {
+  const ix = ctx.ix;
+  const limits = ctx.limits ?? DEFAULT_LIMITS;
+  const src = fn.src;
+  const cfg: Cfg = buildCfg(fn.body, src);
+  const findings = new Map<string, RawFinding>();
+  const sites = new Map<number, SiteInfo>();
+  const nestings: FunctionResult['nestings'] = [];
+  const takes = new Map<string, LockTemplate>();
+  let maySleep: Summary['maySleep'] = null;
+  const gfpParams = new Set<number>();
+  let limit: string | undefined = cfg.truncated ? 'part of the body did not parse' : undefined;
+  const paramIndex = new Map(fn.params.map((p, i) => [p.name, i] as const));
+  const owned = new Set<string>();   // instances/classes this function acquires itself somewhere
+
+  const site = (n: Ast): Site => ({ file: fn.file, line: n.row + 1, col: n.col + 1, endLine: n.endRow + 1, endCol: n.endCol + 1 });
+
+  const report = (code: FindingCode, at: Ast, message: string, locks: string[], classes: (string | null)[],
+    related: RawFinding['related'], source?: string): void => {
+    const key = `${code}:${at.start}:${locks.join(',')}`;
+    if (findings.has(key)) return;
+    findings.set(key, {
+      code, line: at.row + 1, col: at.col + 1, endLine: at.endRow + 1, endCol: at.endCol + 1,
+      message, locks, classes: classes.filter((c): c is string => !!c), related, source,
+    });
+  };
+
+  const envFor = (s: State): TypeEnv => ({
+    local: (n) => fn.locals.get(n),
+    global: (n) => ctx.globals.get(n),
+    bound: (e) => s.binds.get(e),
+    param: (n) => paramIndex.get(n),
+  });
+
+  // ---- templates for summaries: rewrite instances rooted at parameters to $i
+  const toTemplate = (h: Held | LockTemplate): LockTemplate => {
+    let inst = h.instance;
+    let label = h.label;
+    const m = /^([A-Za-z_]\w*)(.*)$/.exec(inst);
+    if (m && paramIndex.has(m[1])) {
+      inst = `$${paramIndex.get(m[1])}${m[2]}`;
+    }
+    const lm = /^([A-Za-z_]\w*)(.*)$/.exec(label);
+    if (lm && paramIndex.has(lm[1])) label = `$${paramIndex.get(lm[1])}${lm[2]}`;
+    return { class: h.class, instance: inst, label, mode: h.mode, spins: h.spins, nested: h.nested, site: h.site };
+  };
+
+  const noteTake = (h: Held | LockTemplate): void => {
+    const t = toTemplate(h);
+    const k = t.class ?? t.instance;
+    if (!takes.has(k)) takes.set(k, t);
+  };
+
+  const noteSleep = (at: Site, why: string): void => {
+    if (!maySleep) maySleep = { site: at, why };
+  };
+
+  // ---- checks applied when a lock is about to be acquired
+  const checkAcquire = (s: State, h: Held, at: Ast, api: string, sleeps: boolean, viaWhy?: string): void => {
+    if (sleeps && isAtomic(s)) {
+      const r = atomicReason(s)!;
+      const what = viaWhy ?? `${api}() takes ${h.label}${h.class ? ` (${describeKind(h.class, ix)})` : ''}, which may sleep,`;
+      report('sleep-in-atomic', at, `${what} while ${r.why}`,
+        [r.lock?.label ?? 'atomic', h.label], [r.lock?.class ?? null, h.class],
+        r.site ? [{ file: r.site.file, line: r.site.line, column: r.site.col, message: r.lock ? `${r.lock.label} taken here` : `${r.why} from here` }] : []);
+    }
+    for (const o of s.held) {
+      const same = o.instance === h.instance || (h.class !== null && o.class === h.class && !isPageLockClass(h.class, ix));
+      if (same) {
+        if (h.nested || o.nested && o.instance !== h.instance) continue;
+        if (o.assumed && o.instance !== h.instance) continue;
+        const both = o.mode === 'read' && h.mode === 'read' && o.instance !== h.instance;
+        if (both) continue;
+        report('double-lock', at,
+          `${api}() takes ${h.label} while ${o.label}${o.class ? ` (same class ${o.class})` : ''} is already held${o.instance === h.instance ? '' : ' without a nesting annotation (spin_lock_nested, *_nest_lock)'}`,
+          [o.label, h.label], [o.class, h.class],
+          [{ file: o.site.file, line: o.site.line, column: o.site.col, message: `${o.label} taken here` }]);
+        continue;
+      }
+      if (h.class && o.class && h.class !== o.class) {
+        if (ctx.order.before(h.class, o.class)) {
+          const chain = ctx.order.explain(h.class, o.class) ?? [];
+          const rule = chain.map((e) => `${e.outer} -> ${e.inner}`).join(', ');
+          const src0 = chain.map((e) => e.source).filter((x, i, a) => a.indexOf(x) === i).join('; ');
+          report('lock-order', at,
+            `${api}() takes ${h.label} (${h.class}) while holding ${o.label} (${o.class}); the documented order is ${h.class} before ${o.class}${rule ? ` (${rule})` : ''}`,
+            [o.label, h.label], [o.class, h.class],
+            [{ file: o.site.file, line: o.site.line, column: o.site.col, message: `${o.label} taken here` },
+              ...chain.map((e) => ({ file: e.source, line: 0, message: `rule: ${e.outer} -> ${e.inner}${e.note ? ' ' + e.note : ''}` })).filter(() => false)],
+            src0 || undefined);
+        } else if (!o.assumed) {
+          nestings.push({ outer: o.class, inner: h.class, site: h.site, outerSite: o.site });
+        }
+      }
+    }
+    const cls = h.class ? ix.classes.get(h.class) : undefined;
+    if (cls?.irqSafe && s.irqOff === 0 && !h.nested && !viaWhy) {
+      report('irq-state', at,
+        `${api}() takes ${h.label} (${h.class}) with interrupts enabled, but ${h.class} is also taken from interrupt context: use the _irq or _irqsave form`,
+        [h.label], [h.class], [], cls.source);
+    }
+  };
+
+  // ---- the effect of one resolved API call; returns the successor states
+  const applyOps = (s0: State, ops: ROp[], call: Ast, api: string, target: string | undefined): State[] => {
+    let states = [s0];
+    const failStates: State[] = [];
+    const callKey = `@${call.start}`;
+    for (const op of ops) {
+      const next: State[] = [];
+      for (const s of states) {
+        switch (op.op) {
+          case 'acquire': {
+            const l = op.lock!;
+            const h: Held = { class: l.class, instance: l.instance, label: l.label, mode: op.mode === 'read' ? 'read' : 'write',
+              nested: !!op.nested, spins: apiSpins(api, l.class, ix), assumed: false, site: site(call) };
+            const sleeps = apiSleeps(api, l.class, ix);
+            checkAcquire(s, h, call, api, sleeps);
+            if (sleeps) noteSleep(site(call), `${api}() takes ${h.label}`);
+            noteTake(h);
+            addHeldUnique(s, h);
+            pushTrace(s, ev('lock', h));
+            next.push(s);
+            break;
+          }
+          case 'try-acquire': case 'acquire-return': {
+            const l = op.lock ?? (target && op.classOnly ? classOnObject(op.classOnly, target, ix) : undefined)
+              ?? (op.classOnly ? { class: op.classOnly, instance: `${callKey}`, label: op.classOnly } : undefined);
+            if (!l) { next.push(s); break; }
+            const returnsLock = op.returnsLock && target;
+            const inst = returnsLock ? target! : l.instance;
+            const h: Held = { class: l.class, instance: inst, label: returnsLock ? target! : l.label,
+              mode: op.mode === 'read' ? 'read' : 'write', nested: false, spins: apiSpins(api, l.class, ix),
+              assumed: false, site: site(call) };
+            const ok = clone(s);
+            const okFact: Fact = op.op === 'try-acquire' && op.success === 'zero' ? 'zero' : 'ok';
+            const failFact: Fact = op.op === 'try-acquire' ? (op.success === 'zero' ? 'err' : 'zero') : 'nullfail';
+            if (op.op === 'acquire-return') {
+              // A blocking acquisition through the return value: the same checks as acquire.
+              const sleeps = apiSleeps(api, l.class, ix);
+              checkAcquire(s, h, call, api, sleeps);
+              if (sleeps) noteSleep(site(call), `${api}() takes ${h.label}`);
+            }
+            noteTake(h);
+            if (op.ptlVar) ok.binds.set(op.ptlVar, l.class ?? '');
+            if (returnsLock && l.class) ok.binds.set(target!, l.class);
+            addHeldUnique(ok, h);
+            pushTrace(ok, ev(op.op === 'try-acquire' ? 'trylock' : 'lock', h));
+            setFact(ok, callKey, okFact);
+            next.push(ok);
+            if (op.op === 'try-acquire' || op.nullable) {
+              // On failure none of the API's effects happen (spin_trylock_irqsave restores irqs,
+              // pte_offset_map_lock returns NULL without RCU or the lock).
+              const fail = clone(s0);
+              setFact(fail, callKey, failFact);
+              failStates.push(fail);
+            }
+            break;
+          }
+          case 'release': {
+            release(s, op.lock!, call, api);
+            next.push(s);
+            break;
+          }
+          case 'downgrade': {
+            const i = findHeld(s, op.lock!);
+            if (i >= 0) s.held[i] = { ...s.held[i], mode: 'read' };
+            next.push(s);
+            break;
+          }
+          case 'bind': {
+            if (op.ptlVar) s.binds.set(op.ptlVar, op.lock!.class ?? '');
+            else if (target) s.binds.set(target, op.lock!.class ?? '');
+            next.push(s);
+            break;
+          }
+          case 'may-sleep': {
+            if (op.gfpParam !== undefined && op.gfpBlocking === null) gfpParams.add(op.gfpParam);
+            const sleeps = op.gfpBlocking === undefined || op.gfpBlocking === true;
+            if (sleeps) {
+              noteSleep(site(call), `${api}()${op.gfpBlocking ? ' with blocking GFP flags' : ''} may sleep`);
+              if (isAtomic(s)) {
+                const r = atomicReason(s)!;
+                report('sleep-in-atomic', call, `${api}()${op.gfpBlocking ? ' with GFP flags that can block' : ''} may sleep while ${r.why}`,
+                  [r.lock?.label ?? 'atomic', api], [r.lock?.class ?? null],
+                  r.site ? [{ file: r.site.file, line: r.site.line, column: r.site.col, message: r.lock ? `${r.lock.label} taken here` : `${r.why} from here` }] : []);
+              }
+            }
+            next.push(s);
+            break;
+          }
+          case 'lock-break': {
+            const others = s.held.filter((h) => h.instance !== op.lock!.instance && h.spins);
+            if (others.length) {
+              const o = others[others.length - 1];
+              report('sleep-in-atomic', call, `${api}() may sleep (it drops ${op.lock!.label} to reschedule) while ${o.label} is still held`,
+                [o.label, op.lock!.label], [o.class, op.lock!.class],
+                [{ file: o.site.file, line: o.site.line, column: o.site.col, message: `${o.label} taken here` }]);
+            }
+            next.push(s);
+            break;
+          }
+          case 'rcu-lock': s.rcu++; if (s.rcu === 1 && !s.atomicSite) { s.atomicSite = site(call); s.atomicWhy = `inside an RCU read-side critical section (${api}() at line ${call.row + 1})`; } next.push(s); break;
+          case 'rcu-unlock': if (s.rcu > 0) s.rcu--; if (!s.rcu && !s.preempt && !s.irqOff) { s.atomicSite = undefined; s.atomicWhy = undefined; } next.push(s); break;
+          case 'preempt-disable': s.preempt++; if (!s.atomicSite || !s.rcu) { s.atomicSite = site(call); s.atomicWhy = `preemption is disabled (${api}() at line ${call.row + 1})`; } next.push(s); break;
+          case 'preempt-enable': if (s.preempt > 0) s.preempt--; if (!s.rcu && !s.preempt && !s.irqOff) { s.atomicSite = undefined; s.atomicWhy = undefined; } next.push(s); break;
+          case 'irq-disable': case 'irq-save': s.irqOff++; s.atomicSite = site(call); s.atomicWhy = `interrupts are disabled (${api}() at line ${call.row + 1})`; next.push(s); break;
+          case 'irq-enable': s.irqOff = 0; if (!s.rcu && !s.preempt) { s.atomicSite = undefined; s.atomicWhy = undefined; } next.push(s); break;
+          case 'irq-restore': if (s.irqOff > 0) s.irqOff--; if (!s.rcu && !s.preempt && !s.irqOff) { s.atomicSite = undefined; s.atomicWhy = undefined; } next.push(s); break;
+          case 'assert-held': {
+            const l = op.lock!;
+            if (findHeld(s, l) < 0) {
+              addHeldUnique(s, { class: l.class, instance: l.instance, label: l.label, mode: op.mode === 'read' ? 'read' : 'write',
+                nested: false, spins: !!(l.class && apiSpins('', l.class, ix)), assumed: true, site: site(call) });
+            }
+            next.push(s);
+            break;
+          }
+          default:
+            next.push(s);
+        }
+      }
+      states = next;
+    }
+    return [...states, ...failStates];
+  };
+
+  const findHeld = (s: State, l: { class: string | null; instance: string }): number => {
+    let i = s.held.findIndex((h) => h.instance === l.instance);
+    if (i >= 0) return i;
+    if (l.class) {
+      // Different expressions for the same lock (vma->vm_mm->mmap_lock vs mm->mmap_lock): the
+      // most recent hold of that class.
+      for (let j = s.held.length - 1; j >= 0; j--) if (s.held[j].class === l.class) { if (i < 0 || s.held[j].site.line > s.held[i].site.line) i = j; }
+    }
+    return i;
+  };
+
+  const release = (s: State, l: { class: string | null; instance: string; label: string }, at: Ast, api: string): void => {
+    const i = findHeld(s, l);
+    if (i >= 0) {
+      const h = s.held[i];
+      s.held.splice(i, 1);
+      if (h.assumed) addReleased(s, h.instance);
+      pushTrace(s, ev('unlock', h));
+      return;
+    }
+    if (s.released.includes(l.instance)) {
+      report('unlock-unheld', at, `${api}() releases ${l.label}, which this path already released`, [l.label], [l.class], []);
+      return;
+    }
+    if (owned.has(l.instance) || (l.class !== null && owned.has('class:' + l.class) && !isPageLockClass(l.class, ix))) {
+      report('unlock-unheld', at, `${api}() releases ${l.label}, which is not held on this path (this function takes it on other paths)`, [l.label], [l.class], []);
+      return;
+    }
+    addReleased(s, l.instance);
+    pushTrace(s, { op: 'unlock', lock: l.class ?? l.instance, class: l.class ?? '', mode: 'write', label: l.label, file: fn.file, line: at.row + 1 });
+  };
+
+  const ev = (op: TraceEvent['op'], h: Held): TraceEvent =>
+    ({ op, lock: h.class ?? h.instance, class: h.class ?? '', mode: h.mode, label: h.label, file: h.site.file, line: h.site.line });
+
+  // ---- calls to analysed functions: apply their summaries
+  const applySummary = (s0: State, sum: Summary, call: Ast, name: string, argTexts: string[], target: string | undefined): State[] => {
+    const subst = (t: LockTemplate): { instance: string; label: string } => {
+      const sub = (x: string): string => x.replace(/^\$(\d+|ret)/, (_m, g: string) =>
+        g === 'ret' ? (target ?? `${name}()`) : normalizeLockExpr(argTexts[Number(g)] ?? `$${g}`));
+      return { instance: sub(t.instance), label: sub(t.label) };
+    };
+    // Sleeping inside the callee while this path is atomic.
+    let sleeps = sum.maySleep !== null;
+    if (sum.gfpParams.length) {
+      const blocking = sum.gfpParams.map((p) => argTexts[p] === undefined ? null : gfpOf(argTexts[p]));
+      if (!sum.maySleep && blocking.some((b) => b === true)) sleeps = true;
+    }
+    if (sleeps && isAtomic(s0) && sum.maySleep) {
+      const r = atomicReason(s0)!;
+      report('sleep-in-atomic', call,
+        `${name}() may sleep (${sum.maySleep.why} at ${sum.maySleep.site.file}:${sum.maySleep.site.line}) while ${r.why}`,
+        [r.lock?.label ?? 'atomic', name], [r.lock?.class ?? null],
+        [...(r.site ? [{ file: r.site.file, line: r.site.line, column: r.site.col, message: r.lock ? `${r.lock.label} taken here` : `${r.why} from here` }] : []),
+          { file: sum.maySleep.site.file, line: sum.maySleep.site.line, column: sum.maySleep.site.col, message: sum.maySleep.why }]);
+    }
+    if (sleeps && sum.maySleep) noteSleep(site(call), `${name}() may sleep (${sum.maySleep.why})`);
+    // Lock order of the callee's locks against what this path holds.
+    for (const t of sum.takes) {
+      const { instance, label } = subst(t);
+      const h: Held = { class: t.class, instance, label, mode: t.mode, nested: t.nested, spins: t.spins, assumed: false, site: site(call), via: name };
+      if (!t.class) continue;
+      for (const o of s0.held) {
+        if (!o.class || o.class === t.class) continue;
+        if (ctx.order.before(t.class, o.class)) {
+          const chain = ctx.order.explain(t.class, o.class) ?? [];
+          report('lock-order', call,
+            `${name}() takes ${label} (${t.class}, at ${t.site.file}:${t.site.line}) while ${o.label} (${o.class}) is held; the documented order is ${t.class} before ${o.class}${chain.length ? ` (${chain.map((e) => `${e.outer} -> ${e.inner}`).join(', ')})` : ''}`,
+            [o.label, label], [o.class, t.class],
+            [{ file: o.site.file, line: o.site.line, column: o.site.col, message: `${o.label} taken here` },
+              { file: t.site.file, line: t.site.line, column: t.site.col, message: `${name}() takes ${t.label} here` }],
+            chain.map((e) => e.source).filter((x, i, a) => a.indexOf(x) === i).join('; ') || undefined);
+        } else if (!o.assumed) {
+          nestings.push({ outer: o.class, inner: t.class, site: site(call), outerSite: o.site });
+        }
+      }
+      noteTake(h);
+    }
+    // Net effects, split by return value when they differ.
+    const out: State[] = [];
+    const callKey = `@${call.start}`;
+    for (const ex of sum.exits) {
+      const s = sum.exits.length > 1 ? clone(s0) : s0;
+      for (const r of ex.released) {
+        const { instance, label } = subst(r);
+        const i = findHeld(s, { class: r.class, instance });
+        if (i >= 0) { const h = s.held[i]; s.held.splice(i, 1); pushTrace(s, ev('unlock', h)); if (h.assumed) addReleased(s, h.instance); }
+        else if (!s.released.includes(instance)) addReleased(s, instance);
+        void label;
+      }
+      for (const a of ex.acquired) {
+        const { instance, label } = subst(a);
+        const h: Held = { class: a.class, instance, label, mode: a.mode, nested: a.nested, spins: a.spins, assumed: false, site: site(call), via: name };
+        if (findHeld(s, { class: null, instance }) < 0) {
+          if (sum.exits.length === 1) checkAcquire(s, h, call, name, false, `${name}() takes ${label}`);
+          addHeldUnique(s, h);
+          pushTrace(s, ev('lock', h));
+          if (a.instance === '$ret' && a.class) s.binds.set(instance, a.class);
+        }
+      }
+      if (sum.exits.length > 1 && ex.ret !== 'void' && ex.ret !== 'unknown') setFact(s, callKey, ex.ret);
+      out.push(s);
+    }
+    return out.length ? out : [s0];
+  };
+
+  const gfpOf = (text: string): boolean | null => {
+    const ids = text.match(/[A-Za-z_]\w*/g) ?? [];
+    if (ids.some((i) => ix.gfpAtomic.has(i))) return false;
+    if (ids.some((i) => ix.gfpBlocking.has(i))) return true;
+    return null;
+  };
+
+  const addHeldUnique = (s: State, h: Held): void => {
+    if (s.held.some((o) => o.instance === h.instance && o.mode === h.mode && o.nested === h.nested)) return;
+    addHeld(s, h);
+  };
+  const addReleased = (s: State, inst: string): void => {
+    if (!s.released.includes(inst)) { s.released.push(inst); s.released.sort(); }
+  };
+
+  // ---- evaluating expressions: calls in evaluation order, assignments, facts
+  const callsOf = (e: Ast): Ast[] => {
+    const out: Ast[] = [];
+    const walk = (n: Ast): void => {
+      if (n.type === 'sizeof_expression' || n.type === 'alignof_expression' || n.type === 'offsetof_expression') return;
+      if (n.type === 'call_expression') {
+        const args = child(n, 'arguments');
+        if (args) walk(args);
+        const f = child(n, 'function');
+        if (f && f.type !== 'identifier') walk(f);
+        out.push(n);
+        return;
+      }
+      for (const k of n.kids) walk(k);
+    };
+    walk(e);
+    return out;
+  };
+
+  const callName = (c: Ast): string | undefined => {
+    const f = child(c, 'function');
+    return f && f.type === 'identifier' ? textOf(src, f) : undefined;
+  };
+
+  const argTextsOf = (c: Ast): string[] => {
+    const a = child(c, 'arguments');
+    return a ? namedKids(a).map((k) => textOf(src, k)) : [];
+  };
+
+  const doCall = (s: State, c: Ast, target: string | undefined): State[] => {
+    const name = callName(c);
+    if (!name) return [s];
+    const argTexts = argTextsOf(c);
+    const ops = resolveCall({ name, argTexts }, envFor(s), ix);
+    if (ops) {
+      if (ctx.collectSites && ops.some((o) => o.lock)) recordSite(s, c, name, ops);
+      return applyOps(s, ops, c, name, target);
+    }
+    const sum = ctx.summaryOf(name);
+    if (sum) {
+      if (ctx.collectSites && (sum.takes.length || sum.exits.some((e) => e.acquired.length || e.released.length))) {
+        const t = sum.takes[0] ?? sum.exits.find((e) => e.acquired.length)?.acquired[0] ?? sum.exits.find((e) => e.released.length)?.released[0];
+        if (t) recordSite(s, c, name, [{ op: 'call', lock: { class: t.class, instance: t.instance, label: t.label } } as unknown as ROp]);
+      }
+      return applySummary(s, sum, c, name, argTexts, target);
+    }
+    return [s];
+  };
+
+  const recordSite = (s: State, c: Ast, api: string, ops: ROp[]): void => {
+    const lockOp = ops.find((o) => o.lock)!;
+    let si = sites.get(c.start);
+    if (!si) {
+      si = { line: c.row + 1, col: c.col + 1, endCol: c.endRow === c.row ? c.endCol + 1 : c.col + 1 + api.length, api, op: lockOp.op,
+        class: lockOp.lock!.class, instance: lockOp.lock!.label, paths: 0, held: new Map() };
+      sites.set(c.start, si);
+    }
+    si.paths++;
+    for (const h of s.held) {
+      const k = `${h.label}|${h.mode}`;
+      const e = si.held.get(k);
+      if (e) e.paths++;
+      else si.held.set(k, { lock: h.label, class: h.class, mode: h.mode, paths: 1 });
+    }
+  };
+
+  /** The fact an expression's value has on this path, if known. */
+  const valueFact = (s: State, e: Ast): Fact | undefined => {
+    const u = unwrap(src, e);
+    const t = textOf(src, u).trim();
+    if (u.type === 'null' || t === 'NULL' || /^0+[uUlL]*$/.test(t) || t === 'false') return 'zero';
+    if (t === 'true') return 'ok';
+    if (/^-\s*(E[A-Z0-9]+|\d+)$/.test(t)) return 'err';
+    if (/^[1-9]\d*[uUlL]*$/.test(t)) return 'ok';
+    if (u.type === 'call_expression') {
+      const n = callName(u);
+      if (n === 'ERR_PTR' || n === 'ERR_CAST') return 'err';
+      return s.facts.get(`@${u.start}`);
+    }
+    if (u.type === 'identifier' || u.type === 'field_expression') return s.facts.get(normalizeLockExpr(t));
+    if (u.type === 'cast_expression') { const v = child(u, 'value'); return v ? valueFact(s, v) : undefined; }
+    return undefined;
+  };
+
+  const assign = (s: State, targetText: string, value: Ast | undefined): void => {
+    const target = normalizeLockExpr(targetText);
+    const base = /^[A-Za-z_]\w*/.exec(target)?.[0];
+    const f = value ? valueFact(s, value) : undefined;
+    const uv = value ? unwrap(src, value) : undefined;
+    const bindFrom = uv && (uv.type === 'identifier' || uv.type === 'field_expression') ? s.binds.get(normalizeLockExpr(textOf(src, uv))) : undefined;
+    const keepBind = s.binds.get(target);
+    invalidate(s, target);
+    if (base && base !== target) invalidate(s, base);
+    if (f) setFact(s, target, f);
+    if (bindFrom) s.binds.set(target, bindFrom);
+    else if (keepBind && uv?.type === 'call_expression') s.binds.set(target, keepBind); // set by the call itself
+  };
+
+  /** Evaluate an eval-node expression (or declaration) on a state: calls, then assignments. */
+  const evalExpr = (s0: State, e: Ast): State[] => {
+    let states = [s0];
+    const evalPart = (part: Ast, target: string | undefined): void => {
+      for (const c of callsOf(part)) {
+        const isTop = unwrap(src, part) === c || stripCast(part) === c;
+        const next: State[] = [];
+        for (const s of states) next.push(...doCall(s, c, isTop ? target : undefined));
+        states = next;
+      }
+    };
+    const visit = (n: Ast): void => {
+      if (n.type === 'declaration') {
+        for (const d of n.kids) if (d.type === 'init_declarator') visit(d);
+        return;
+      }
+      if (n.type === 'init_declarator') {
+        const decl = child(n, 'declarator');
+        const val = child(n, 'value');
+        const name = decl ? declName(decl, src) : undefined;
+        if (val) {
+          evalPart(val, name);
+          if (name) for (const s of states) assign(s, name, val);
+        }
+        return;
+      }
+      if (n.type === 'assignment_expression') {
+        const l = child(n, 'left');
+        const r = child(n, 'right');
+        const op = operatorOf(n, src);
+        if (r) evalPart(r, l && op === '=' ? textOf(src, l) : undefined);
+        if (l) {
+          if (l.type !== 'identifier') for (const c of callsOf(l)) void c; // calls in lvalues are rare
+          for (const s of states) assign(s, textOf(src, l), op === '=' ? r : undefined);
+        }
+        return;
+      }
+      if (n.type === 'comma_expression') { for (const k of namedKids(n)) visit(k); return; }
+      if (n.type === 'update_expression') {
+        const a = child(n, 'argument');
+        if (a) for (const s of states) invalidate(s, normalizeLockExpr(textOf(src, a)));
+        evalPart(n, undefined);
+        return;
+      }
+      evalPart(n, undefined);
+    };
+    visit(e);
+    return states;
+  };
+
+  /** Truth of a branch leaf on this path: true/false when the path knows it. */
+  const leafValue = (s: State, leaf: Ast): boolean | undefined => {
+    const u = unwrap(src, leaf);
+    if (u.type === 'call_expression') {
+      const n = callName(u);
+      const a = child(u, 'arguments');
+      const arg = a ? namedKids(a)[0] : undefined;
+      if ((n === 'IS_ERR' || n === 'IS_ERR_OR_NULL') && arg) {
+        const f = valueFact(s, arg);
+        if (!f) return undefined;
+        return n === 'IS_ERR' ? isErrFact(f) : f === 'zero' || f === 'nullfail' || f === 'err';
+      }
+      const f = s.facts.get(`@${u.start}`);
+      return f ? truthy(f) : undefined;
+    }
+    if (u.type === 'binary_expression') {
+      const op = operatorOf(u, src);
+      const l = child(u, 'left');
+      const r = child(u, 'right');
+      if (l && r && ['==', '!=', '<', '>=', '>', '<='].includes(op)) {
+        const rz = valueFact(s, r) === 'zero' && isConst(r);
+        const lz = valueFact(s, l) === 'zero' && isConst(l);
+        const x = rz ? l : lz ? r : undefined;
+        if (x) {
+          const f = valueFact(s, x);
+          if (!f) return textFact(s, u);
+          const t = truthy(f);
+          if (op === '==') return t === undefined ? undefined : !t;
+          if (op === '!=') return t;
+          if ((op === '<' && rz) || (op === '>' && lz)) return f === 'err' ? true : f === 'zero' || f === 'ok' ? false : undefined;
+          if ((op === '>=' && rz) || (op === '<=' && lz)) return f === 'err' ? false : f === 'zero' || f === 'ok' ? true : undefined;
+        }
+      }
+      return textFact(s, u);
+    }
+    const f = valueFact(s, u);
+    if (f) return truthy(f);
+    return textFact(s, u);
+  };
+
+  const isConst = (n: Ast): boolean => {
+    const t = textOf(src, unwrap(src, n)).trim();
+    return t === 'NULL' || /^0+[uUlL]*$/.test(t) || t === 'false';
+  };
+
+  const textFact = (s: State, u: Ast): boolean | undefined => {
+    const f = s.facts.get('?' + normText(u));
+    return f ? truthy(f) : undefined;
+  };
+  const normText = (u: Ast): string => textOf(src, u).replace(/\s+/g, '');
+
+  /** Record what taking a branch tells the path. */
+  const assume = (s: State, leaf: Ast, v: boolean): void => {
+    const u = unwrap(src, leaf);
+    if (u.type === 'identifier' || u.type === 'field_expression') {
+      const k = normalizeLockExpr(textOf(src, u));
+      if (!s.facts.has(k)) setFact(s, k, v ? 'nonzero' : 'zero');
+      return;
+    }
+    if (u.type === 'binary_expression') {
+      const op = operatorOf(u, src);
+      const l = child(u, 'left');
+      const r = child(u, 'right');
+      if (l && r && (op === '==' || op === '!=') && (isConst(r) || isConst(l))) {
+        const x = isConst(r) ? l : r;
+        const xu = unwrap(src, x);
+        if (xu.type === 'identifier' || xu.type === 'field_expression') {
+          const k = normalizeLockExpr(textOf(src, xu));
+          const isZero = op === '==' ? v : !v;
+          if (!s.facts.has(k)) setFact(s, k, isZero ? 'zero' : 'nonzero');
+          return;
+        }
+      }
+    }
+    if (u.type !== 'call_expression' && !hasCallIn(u)) setFact(s, '?' + normText(u), v ? 'nonzero' : 'zero');
+  };
+
+  // ---- the worklist
+  const states: Map<string, State>[] = cfg.nodes.map(() => new Map());
+  const pending: State[][] = cfg.nodes.map(() => []);
+  const work: number[] = [];
+  const inWork = new Uint8Array(cfg.nodes.length);
+  const exits: State[] = [];
+  let steps = 0;
+  const t0 = Date.now();
+
+  // Entry: locks the function's annotations say are held on entry.
+  const init = initialState();
+  for (const a of fn.annotations) {
+    if (a.kind !== 'must_hold' && a.kind !== 'releases') continue;
+    const ops = resolveCall({ name: 'spin_lock', argTexts: [a.expr] }, envFor(init), ix);
+    const l = ops?.[0]?.lock;
+    if (l) addHeld(init, { class: l.class, instance: l.instance, label: l.label, mode: 'write', nested: false,
+      spins: apiSpins('', l.class, ix), assumed: true, site: { file: fn.file, line: fn.line, col: 1 } });
+  }
+  // What the function takes somewhere (for "releases a lock it does not hold on this path").
+  for (const c of callsOf(fn.body)) {
+    const name = callName(c);
+    if (!name) continue;
+    const ops = resolveCall({ name, argTexts: argTextsOf(c) }, envFor(init), ix);
+    for (const o of ops ?? []) {
+      if ((o.op === 'acquire' || o.op === 'try-acquire' || o.op === 'acquire-return') && o.lock) {
+        owned.add(o.lock.instance);
+        if (o.lock.class) owned.add('class:' + o.lock.class);
+      }
+    }
+  }
+
+  const push = (id: number, s: State): void => {
+    const k = stateKey(s);
+    const set = states[id];
+    if (set.has(k)) return;
+    if (set.size >= limits.maxStatesPerNode) {
+      if (!limit) limit = `more than ${limits.maxStatesPerNode} lock states at one point`;
+      // Keep going with a state that forgets path facts, so locks are still tracked.
+      if (s.facts.size) { const t = clone(s); t.facts.clear(); const k2 = stateKey(t); if (!set.has(k2) && set.size < limits.maxStatesPerNode * 2) { set.set(k2, t); pending[id].push(t); if (!inWork[id]) { inWork[id] = 1; work.push(id); } } }
+      return;
+    }
+    set.set(k, s);
+    pending[id].push(s);
+    if (!inWork[id]) { inWork[id] = 1; work.push(id); }
+  };
+
+  push(cfg.entry, init);
+  while (work.length) {
+    const id = work.shift()!;
+    inWork[id] = 0;
+    const node = cfg.nodes[id];
+    const batch = pending[id];
+    pending[id] = [];
+    for (const s of batch) {
+      if (++steps > limits.maxSteps || (steps % 512 === 0 && Date.now() - t0 > limits.maxMs)) {
+        limit = steps > limits.maxSteps ? `stopped after ${limits.maxSteps} steps` : `stopped after ${limits.maxMs} ms`;
+        work.length = 0;
+        break;
+      }
+      switch (node.kind) {
+        case 'exit':
+          exits.push(s);
+          break;
+        case 'entry': case 'join':
+          for (const e of node.succ) push(e.to, node.succ.length > 1 ? clone(s) : s);
+          break;
+        case 'eval': {
+          const outs = evalExpr(clone(s), node.ast!);
+          for (const o of outs) for (const e of node.succ) push(e.to, o);
+          break;
+        }
+        case 'return': {
+          const outs = node.ast ? evalExpr(clone(s), node.ast) : [clone(s)];
+          for (const o of outs) {
+            o.retFact = node.ast ? valueFact(o, node.ast) ?? 'unknown' : 'void';
+            o.retSite = node.ast ? site(node.ast) : undefined;
+            push(cfg.exit, o);
+          }
+          break;
+        }
+        case 'branch': {
+          const leaf = node.ast!;
+          const outs = hasCallIn(leaf) ? evalExpr(clone(s), leaf) : [s];
+          for (const o of outs) {
+            const v = leafValue(o, leaf);
+            for (const e of node.succ) {
+              if (v !== undefined && e.assume !== v) continue;
+              const t = clone(o);
+              if (v === undefined && e.assume !== undefined) assume(t, leaf, e.assume);
+              push(e.to, t);
+            }
+          }
+          break;
+        }
+      }
+    }
+  }
+
+  // Falling off the end of a function is a return too.
+  for (const s of exits) if (!s.retFact) s.retFact = 'void';
+
+  // ---- balance at exit
+  if (!fn.partial && !limit) checkBalance(exits, fn, report);
+
+  // ---- summary
+  const exitGroups = new Map<string, SummaryExit>();
+  for (const s of exits) {
+    const acquired = s.held.filter((h) => !h.assumed).map(toTemplate).sort(byInst);
+    const released = s.released.map((inst) => toTemplate({ class: null, instance: inst, label: inst, mode: 'write', spins: false, nested: false, site: { file: fn.file, line: fn.line, col: 1 } }));
+    const key = acquired.map((a) => a.instance).join(',') + '/' + released.map((r) => r.instance).join(',');
+    const ret = s.retFact ?? 'unknown';
+    const gk = `${ret}|${key}`;
+    if (!exitGroups.has(gk)) exitGroups.set(gk, { ret, acquired, released });
+  }
+  let exitsList = [...exitGroups.values()];
+  const distinctEffects = new Set(exitsList.map((e) => e.acquired.map((a) => a.instance).join(',') + '/' + e.released.map((r) => r.instance).join(',')));
+  if (distinctEffects.size <= 1) exitsList = exitsList.slice(0, 1).map((e) => ({ ...e, ret: 'unknown' as const }));
+  else {
+    // Keep one exit per return fact; unknown-valued returns keep the most common effect.
+    const byRet = new Map<string, SummaryExit>();
+    for (const e of exitsList) if (!byRet.has(e.ret)) byRet.set(e.ret, e);
+    exitsList = [...byRet.values()];
+  }
+  for (const a of fn.annotations) {
+    if (a.kind === 'acquires' && exitsList.every((e) => e.acquired.length === 0)) {
+      const ops = resolveCall({ name: 'spin_lock', argTexts: [a.expr] }, envFor(init), ix);
+      const l = ops?.[0]?.lock;
+      if (l) for (const e of exitsList) e.acquired.push(toTemplate({ class: l.class, instance: l.instance, label: l.label, mode: 'write', spins: apiSpins('', l.class, ix), nested: false, site: { file: fn.file, line: fn.line, col: 1 } }));
+    }
+  }
+
+  const summary: Summary = {
+    name: fn.name, file: fn.file, maySleep, gfpParams: [...gfpParams],
+    takes: [...takes.values()], exits: exitsList,
+    requires: init.held.map(toTemplate), complete: !limit,
+  };
+
+  // ---- traces: distinct lock behaviours along the paths
+  const traces: Trace[] = [];
+  if (ctx.collectTraces) {
+    const seen = new Set<string>();
+    for (const s of exits) {
+      const evs = traceEvents(s.trace);
+      if (!evs.some((e) => e.op !== 'unlock')) continue;
+      const k = evs.map((e) => `${e.op}:${e.lock}:${e.mode}`).join(' ');
+      if (seen.has(k)) continue;
+      seen.add(k);
+      traces.push({ name: fn.name, source: fn.file, events: evs });
+      if (traces.length >= 8) break;
+    }
+  }
+
+  return { findings: [...findings.values()], summary, traces, sites: [...sites.values()], limit, nestings };
+}
+
+function byInst(a: LockTemplate, b: LockTemplate): number { return a.instance < b.instance ? -1 : a.instance > b.instance ? 1 : 0; }
+
+function hasCallIn(n: Ast): boolean {
+  if (n.type === 'call_expression') return true;
+  return n.kids.some(hasCallIn);
+}
+
+function stripCast(n: Ast): Ast {
+  while (n.type === 'cast_expression' || n.type === 'parenthesized_expression') {
+    const v = n.type === 'cast_expression' ? child(n, 'value') : namedKids(n)[0];
+    if (!v) break;
+    n = v;
+  }
+  return n;
+}
+
+export function declName(d: Ast, src: string): string | undefined {
+  if (d.type === 'identifier') return textOf(src, d);
+  const inner = child(d, 'declarator');
+  return inner ? declName(inner, src) : undefined;
+}
+
+function isPageLockClass(cls: string, ix: ProfileIndex): boolean {
+  const k = ix.classes.get(cls)?.kind;
+  return k === 'page_lock' || k === 'bit_spinlock';
+}
+
+function describeKind(cls: string, ix: ProfileIndex): string {
+  const c = ix.classes.get(cls);
+  return c ? `${cls}, a ${c.kind}` : cls;
+}
+
+function checkBalance(exits: State[], fn: FunctionInput,
+  report: (code: FindingCode, at: Ast, message: string, locks: string[], classes: (string | null)[], related: RawFinding['related']) => void): void {
+  if (exits.length < 2) return;
+  const all = new Map<string, Held>();
+  for (const s of exits) for (const h of s.held) if (!h.assumed && !all.has(h.instance)) all.set(h.instance, h);
+  const groups = new Map<string, State[]>();
+  for (const s of exits) {
+    const k = s.retFact ?? 'unknown';
+    let g = groups.get(k);
+    if (!g) groups.set(k, (g = []));
+    g.push(s);
+  }
+  const heldIn = (s: State, h: Held): boolean => s.held.some((x) => x.instance === h.instance || (h.class !== null && x.class === h.class && !x.assumed));
+  const failure = (s: State): boolean => s.retFact === 'err' || s.retFact === 'nullfail' || (s.retFact === 'zero' && !!fn.returnsPointer);
+  const success = (s: State): boolean => s.retFact === 'ok' || (s.retFact === 'zero' && !fn.returnsPointer);
+  for (const h of all.values()) {
+    // Held on every exit: the function's role is to return with it held.
+    if (exits.every((s) => heldIn(s, h))) continue;
+    let leak: State | undefined;
+    let other: State | undefined;
+    let ret: string | undefined;
+    // An error return that keeps a lock the success return drops: the classic missed unlock.
+    const errHeld = exits.find((s) => failure(s) && heldIn(s, h));
+    const okFree = exits.find((s) => success(s) && !heldIn(s, h));
+    if (errHeld && okFree) { leak = errHeld; other = okFree; ret = errHeld.retFact; }
+    else {
+      for (const [r, g] of groups) {
+        const yes = g.find((s) => heldIn(s, h));
+        const no = g.find((s) => !heldIn(s, h));
+        if (yes && no) { leak = yes; other = no; ret = r; break; }
+      }
+    }
+    if (!leak || !other) continue;
+    const at: Ast = leak.retSite
+      ? { type: 'return', start: 0, end: 0, row: leak.retSite.line - 1, col: leak.retSite.col - 1, endRow: (leak.retSite.endLine ?? leak.retSite.line) - 1, endCol: (leak.retSite.endCol ?? leak.retSite.col) - 1, field: null, named: true, missing: false, kids: [] }
+      : { type: 'end', start: 0, end: 0, row: fn.endLine - 1, col: 0, endRow: fn.endLine - 1, endCol: 1, field: null, named: true, missing: false, kids: [] };
+    report('unbalanced-lock', at,
+      `${fn.name}() can return with ${h.label} held (taken at line ${h.site.line})${ret && ret !== 'unknown' && ret !== 'void' ? ` when returning ${retWords(ret)}` : ''}, but without it on other paths${other.retSite ? ` (e.g. the return at line ${other.retSite.line})` : ''}`,
+      [h.label], [h.class],
+      [{ file: h.site.file, line: h.site.line, column: h.site.col, message: `${h.label} taken here` },
+        ...(other.retSite ? [{ file: fn.file, line: other.retSite.line, column: other.retSite.col, message: 'returns without it here' }] : [])]);
+  }
+}
+
+function retWords(f: string): string {
+  switch (f) {
+    case 'zero': return '0/NULL';
+    case 'ok': return 'a valid value';
+    case 'err': return 'an error';
+    case 'nullfail': return 'NULL or an error';
+    default: return 'non-zero';
+  }
+}

@@ -1,0 +1,118 @@
+// The abstract state at one program point: held locks, atomic context, path facts.
+import type { TraceEvent } from './trace-types';
+
+export interface Site { file: string; line: number; col: number; endLine?: number; endCol?: number }
+
+export interface Held {
+  class: string | null;
+  instance: string;
+  label: string;
+  mode: 'read' | 'write';
+  nested: boolean;           // taken with a nesting annotation (subclass, nest_lock)
+  spins: boolean;            // holding it makes the context atomic
+  assumed: boolean;          // held on entry by the caller (assertion, __must_hold) rather than taken here
+  site: Site;
+  via?: string;              // the callee that took it (summaries)
+}
+
+/** Values a path can know about an expression. */
+export type Fact = 'zero' | 'ok' | 'err' | 'nullfail' | 'nonzero';
+
+/** Persistent list of trace events (shared tails between states). */
+export interface TraceCell { ev: TraceEvent; prev: TraceCell | null; len: number }
+
+export interface State {
+  held: Held[];              // sorted by instance
+  released: string[];        // caller-held locks this function released (instances), sorted
+  rcu: number;
+  preempt: number;
+  irqOff: number;
+  atomicSite?: Site;         // where the non-lock atomic context began (rcu_read_lock, preempt_disable, ...)
+  atomicWhy?: string;
+  facts: Map<string, Fact>;
+  binds: Map<string, string>;   // lock pointer expression -> class (ptl = pmd_lock(...))
+  trace: TraceCell | null;
+  retFact?: Fact | 'void' | 'unknown';
+  retSite?: Site;
+}
+
+const CAP = 3;
+
+export function initialState(): State {
+  return { held: [], released: [], rcu: 0, preempt: 0, irqOff: 0, facts: new Map(), binds: new Map(), trace: null };
+}
+
+export function clone(s: State): State {
+  return { ...s, held: s.held.slice(), released: s.released.slice(), facts: new Map(s.facts), binds: new Map(s.binds) };
+}
+
+export function stateKey(s: State): string {
+  let k = '';
+  for (const h of s.held) k += `${h.instance}|${h.mode}|${h.nested ? 'n' : ''}${h.assumed ? 'a' : ''};`;
+  k += '/' + s.released.join(',') + `/${Math.min(s.rcu, CAP)}${Math.min(s.preempt, CAP)}${Math.min(s.irqOff, CAP)}/`;
+  if (s.facts.size) for (const [a, b] of [...s.facts].sort()) k += `${a}=${b},`;
+  k += '/';
+  if (s.binds.size) for (const [a, b] of [...s.binds].sort()) k += `${a}=${b},`;
+  if (s.retFact) k += `/r${s.retFact}${s.retSite?.line ?? ''}`;
+  return k;
+}
+
+export function addHeld(s: State, h: Held): void {
+  s.held.push(h);
+  s.held.sort((a, b) => (a.instance < b.instance ? -1 : a.instance > b.instance ? 1 : 0));
+}
+
+export function isAtomic(s: State): boolean {
+  return s.rcu > 0 || s.preempt > 0 || s.irqOff > 0 || s.held.some((h) => h.spins);
+}
+
+/** Why the context is atomic, in kernel terms, and where that began. */
+export function atomicReason(s: State): { why: string; site?: Site; lock?: Held } | null {
+  const spin = [...s.held].reverse().find((h) => h.spins);
+  if (spin) return { why: `${spin.label} is held (${spin.class ? spin.class + ', ' : ''}a spinning lock)`, site: spin.site, lock: spin };
+  if (s.irqOff > 0) return { why: s.atomicWhy ?? 'interrupts are disabled', site: s.atomicSite };
+  if (s.preempt > 0) return { why: s.atomicWhy ?? 'preemption is disabled', site: s.atomicSite };
+  if (s.rcu > 0) return { why: s.atomicWhy ?? 'inside an RCU read-side critical section', site: s.atomicSite };
+  return null;
+}
+
+export function pushTrace(s: State, ev: TraceEvent): void {
+  if (s.trace && s.trace.len >= 200) return;
+  s.trace = { ev, prev: s.trace, len: (s.trace?.len ?? 0) + 1 };
+}
+
+export function traceEvents(t: TraceCell | null): TraceEvent[] {
+  const out: TraceEvent[] = [];
+  for (let c = t; c; c = c.prev) out.push(c.ev);
+  return out.reverse();
+}
+
+/** Drop facts that mention an identifier (it was assigned). */
+export function invalidate(s: State, ident: string): void {
+  const re = new RegExp(`(^|[^A-Za-z0-9_])${ident.replace(/[$]/g, '\\$')}($|[^A-Za-z0-9_])`);
+  for (const k of [...s.facts.keys()]) if (k === ident || re.test(k)) s.facts.delete(k);
+  for (const k of [...s.binds.keys()]) if (k === ident) s.binds.delete(k);
+}
+
+export function setFact(s: State, key: string, f: Fact): void {
+  if (s.facts.size >= 24 && !s.facts.has(key)) {
+    const first = s.facts.keys().next().value;
+    if (first !== undefined) s.facts.delete(first);
+  }
+  s.facts.set(key, f);
+}
+
+export function truthy(f: Fact): boolean | undefined {
+  switch (f) {
+    case 'zero': case 'nullfail': return false;
+    case 'ok': case 'err': case 'nonzero': return true;
+  }
+}
+
+export function isErrFact(f: Fact): boolean | undefined {
+  switch (f) {
+    case 'err': case 'nullfail': return true;
+    case 'ok': case 'zero': return false;
+    default: return undefined;
+  }
+}
