@@ -1,16 +1,16 @@
 // Pass 1 of the neutralizer: lock annotations are recorded then blanked; attribute macros
 // (`__init`, `__printf(1, 2)`, `__user`) are blanked, as are a file's own macros defined as
 // nothing but attributes (`#define __fastpath_inline __always_inline`).
-import { ANNOTATIONS, ATTR_BARE, ATTR_CALL } from './kernel-macros';
+import { ANNOTATIONS, ATTR_BARE, ATTR_CALL, ATTR_CALL_AFTER_DECLARATOR } from './kernel-macros';
 import type { Annotation } from './neutralize';
 import { Dir, scan, Tok } from './scanner';
-import { isPunct, removeRange, tokText, type Work } from './token-utils';
+import { isPunct, nextSig, prevSig, removeRange, tokText, type Work } from './token-utils';
 
 export function blankAttributes(w: Work, match: Int32Array, annotations: Annotation[]): void {
   const { t, removed, text } = w;
   const learned = learnAttributeDefines(w);
   const first = new Set<number>();
-  for (const n of [...Object.keys(ANNOTATIONS), ...ATTR_BARE, ...ATTR_CALL, ...learned]) first.add(n.charCodeAt(0));
+  for (const n of [...Object.keys(ANNOTATIONS), ...ATTR_BARE, ...ATTR_CALL, ...ATTR_CALL_AFTER_DECLARATOR, ...learned]) first.add(n.charCodeAt(0));
   for (let i = 0; i < t.count; i++) {
     if (t.kind[i] !== Tok.Ident || !first.has(text.charCodeAt(t.start[i]))) continue;
     const id = tokText(w, i);
@@ -24,10 +24,21 @@ export function blankAttributes(w: Work, match: Int32Array, annotations: Annotat
     } else if (ATTR_CALL.has(id) && close > 0) {
       removeRange(w, i, close);
       i = close;
+    } else if (ATTR_CALL_AFTER_DECLARATOR.has(id) && close > 0 && afterDeclarator(w, i, close)) {
+      removeRange(w, i, close);
+      i = close;
     } else if ((ATTR_BARE.has(id) || learned.has(id)) && open < 0) {
       removed[i] = 1;
     }
   }
+}
+
+/** `type *name __free(kfree) = ...`: an identifier before, `=`, `;` or `,` after. */
+function afterDeclarator(w: Work, i: number, close: number): boolean {
+  const { t, removed } = w;
+  const p = prevSig(t, removed, i), n = nextSig(t, removed, close);
+  return p >= 0 && t.kind[p] === Tok.Ident && tokText(w, p) !== 'return' && n >= 0 &&
+    (isPunct(t, n, 61) || isPunct(t, n, 59) || isPunct(t, n, 44));
 }
 
 /**

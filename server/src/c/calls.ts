@@ -6,48 +6,37 @@ import type { CCall, CNode } from './types';
 export interface CallsOptions {
   /**
    * 'source' (default): by start position, so an outer call comes before the calls in its
-   * arguments; 'evaluation': arguments' calls first (post-order), the order they run in.
+   * arguments; 'evaluation': a call after the calls in its arguments (by end position).
    */
   order?: 'source' | 'evaluation';
 }
 
+/** Every call_expression under `node` (itself included). */
+export function callNodes(node: CNode): CNode[] {
+  // descendantsOfType runs inside the WASM runtime: several times faster than a JS cursor walk.
+  const found = node.descendantsOfType('call_expression').filter((n): n is CNode => n !== null);
+  return found;
+}
+
 export function callsIn(node: CNode, opts: CallsOptions = {}): CCall[] {
-  const post = opts.order === 'evaluation';
-  const out: CCall[] = [];
-  const pending: CNode[] = []; // open call_expressions, for post-order
-  const cursor = node.walk();
-  try {
-    let depth = 0;
-    const openDepth: number[] = [];
-    for (;;) {
-      if (cursor.nodeType === 'call_expression') {
-        const n = cursor.currentNode;
-        if (post) { pending.push(n); openDepth.push(depth); } else out.push(toCall(n));
-      }
-      if (cursor.gotoFirstChild()) { depth++; continue; }
-      for (;;) {
-        // leaving the current node: close post-order calls that end here
-        while (post && openDepth.length && openDepth[openDepth.length - 1] === depth) {
-          openDepth.pop(); out.push(toCall(pending.pop()!));
-        }
-        if (depth === 0) return out;
-        if (cursor.gotoNextSibling()) break;
-        cursor.gotoParent(); depth--;
-      }
-    }
-  } finally {
-    cursor.delete();
-  }
+  const nodes = callNodes(node);
+  if (opts.order === 'evaluation') nodes.sort((a, b) => a.endIndex - b.endIndex || b.startIndex - a.startIndex);
+  return nodes.map(toCall);
+}
+
+/** The callee identifier of a call node, or null (`obj->op(...)`). Cheaper than toCall. */
+export function calleeName(call: CNode): string | null {
+  const fn = call.childForFieldName('function');
+  return fn && fn.type === 'identifier' ? fn.text : null;
 }
 
 export function toCall(n: CNode): CCall {
   const fn = n.childForFieldName('function');
   const argList = n.childForFieldName('arguments');
   const args = argList ? kids(argList) : [];
-  const calleeText = fn ? sourceOf(fn) : '';
   return {
     name: fn && fn.type === 'identifier' ? fn.text : null,
-    calleeText,
+    calleeText: fn ? sourceOf(fn) : '',
     node: n,
     args,
     argTexts: args.map(sourceOf),

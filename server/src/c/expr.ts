@@ -19,8 +19,8 @@ export function normalizeExpr(text: string): string {
   for (let guard = 0; guard < 32; guard++) {
     const before = s;
     s = stripOuterParens(s);
-    if (s.startsWith('&') && !s.startsWith('&&')) s = s.slice(1);
-    if (s.startsWith('*&')) s = s.slice(2);
+    if (s.startsWith('&*') || s.startsWith('*&')) s = s.slice(2);
+    else if (s.startsWith('&') && !s.startsWith('&&')) s = s.slice(1);
     s = stripCast(s);
     if (s === before) break;
   }

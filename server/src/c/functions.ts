@@ -1,5 +1,4 @@
 // Function definitions of a parsed file, and which of them a set of lines touches.
-import { sourceOf } from './source-text';
 import { declaratorInfo, kids, typeName } from './syntax';
 import type { CFile, CFunction, CNode, CParam } from './types';
 
@@ -51,16 +50,17 @@ function toFunction(node: CNode, file: Pick<CFile, 'text'>): CFunction | null {
     endIndex: node.endIndex,
     hasErrors: node.hasError,
     isStatic: /\bstatic\b/.test(header),
-    isInline: /\b(inline|__inline|__inline__|__always_inline)\b/.test(header),
+    // `inline`, `__inline__`, `__always_inline`, a file's `__fastpath_inline`; not `noinline`.
+    isInline: /(?<![A-Za-z0-9])(?!noinline)\w*inline(__)?(?![A-Za-z0-9_])/.test(header),
     returnType: decl.pointer ? `${retBase} ${'*'.repeat(decl.pointer)}` : retBase,
     params: paramsOf(node.childForFieldName('declarator')),
     annotations: [],
   };
 }
 
-/** A type as written, whitespace collapsed (`struct page`, `unsigned long`). */
+/** A type as the parser saw it, whitespace collapsed (`struct page`, `unsigned long`; SYSCALL_DEFINE's `long`). */
 function typeText(n: CNode): string {
-  return sourceOf(n).replace(/\s+/g, ' ').trim();
+  return n.text.replace(/\s+/g, ' ').trim();
 }
 
 /** The parameter list of the function_declarator that declares the name. */

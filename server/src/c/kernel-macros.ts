@@ -42,8 +42,17 @@ export const ATTR_CALL = new Set<string>([
   '__realloc_size', '__assume_aligned', '__counted_by', '__cond_acquires', '__cond_releases',
   '__diagnose_as', '__nonnull', '__guarded_by', '__pt_guarded_by',
   '__malloc_like', '__copy', '__access', '__compiletime_error', '__compiletime_warning',
-  '__alias', '__mode', '__cleanup', '__free', '__retain',
+  '__alias', '__mode', '__retain',
 ]);
+
+/**
+ * Attribute macros that are also plausible function names (`__free(bdata, s, e)` in 2.6 bootmem.c):
+ * blanked only after a declarator and before `=`, `;` or `,` (`struct x *p __free(kfree) = NULL;`).
+ */
+export const ATTR_CALL_AFTER_DECLARATOR = new Set<string>(['__free', '__cleanup']);
+
+/** Macros that wrap a declarator and expand to it: `int uninitialized_var(x);` declares x. */
+export const DECLARATOR_WRAPPERS = new Set<string>(['uninitialized_var']);
 
 /** C keywords and built-ins that look like calls but are not (never rewritten as macros). */
 export const C_KEYWORDS = new Set<string>([

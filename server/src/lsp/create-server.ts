@@ -25,8 +25,6 @@ import { functionAt, simulationResult } from './simulation';
 export interface ServerOptions {
   /** Quiet time that coalesces a burst of edits (a single edit after a quiet spell runs at once). */
   debounceMs?: number;
-  /** Base of the finding documentation links (codeDescription.href = base#code). */
-  docsBase: string;
 }
 
 /** One analysis of one document version. */
@@ -59,7 +57,7 @@ function looksLikeFile(profile: string): boolean {
   return /[\\/]/.test(profile) || /\.json$/i.test(profile);
 }
 
-export function createServer(connection: Connection, deps: LspDeps, options: ServerOptions): void {
+export function createServer(connection: Connection, deps: LspDeps, options: ServerOptions = {}): void {
   const documents = new TextDocuments(TextDocument);
   let settings: Settings = DEFAULT_SETTINGS;
   let trusted = true;
@@ -141,7 +139,7 @@ export function createServer(connection: Connection, deps: LspDeps, options: Ser
       return [d];
     }
     return findingsToDiagnostics(o.result!.findings, o.ctx, {
-      severity: settings.severity, docsBase: options.docsBase, relatedInformation: canRelated, functions: o.result!.functions,
+      severity: settings.severity, relatedInformation: canRelated, functions: o.result!.functions,
     });
   }
 

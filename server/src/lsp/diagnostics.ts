@@ -7,14 +7,13 @@ import type { FunctionReport } from '../analysis-types';
 import type { Finding } from '../findings';
 import type { DocContext } from './doc-context';
 import { pathToUri } from './doc-context';
-import { codeHref } from './docs-links';
+import { CODE_DOCS } from '../finding-docs';
 import { docRange, placeFor } from './locate';
 import { nearestHunk } from './patch-lines';
 import type { SeverityOverride } from './settings';
 
 export interface DiagnosticOptions {
   severity: Partial<Record<string, SeverityOverride>>;
-  docsBase: string;
   /** The client shows relatedInformation (else related sites go into the message). */
   relatedInformation: boolean;
   functions?: FunctionReport[];
@@ -77,7 +76,7 @@ export function findingToDiagnostic(f: Finding, ctx: DocContext, opts: Diagnosti
   if (unplaced.length) message += '\n' + unplaced.join('\n');
   const d: Diagnostic = {
     range, severity, message, source: SOURCE, code: f.code,
-    codeDescription: { href: codeHref(opts.docsBase, f.code) },
+    ...(CODE_DOCS[f.code] ? { codeDescription: { href: CODE_DOCS[f.code].url } } : {}),
     data: { function: f.function, introduced: f.introduced, locks: f.locks, file: f.file, line: f.line },
   };
   if (related.length) d.relatedInformation = related;

@@ -16,6 +16,7 @@ export interface HunkMap {
   oldStart: number; oldCount: number;
   newStart: number; newCount: number;
   prefix: number;             // characters before the code on each body line ("+", or "> +" when quoted)
+  section: string;            // text after the second @@ (often the enclosing function's signature)
   lines: ShownLine[];
 }
 
@@ -28,7 +29,7 @@ export interface FileMap {
 
 export interface PatchMap { files: FileMap[] }
 
-const HUNK = /^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@/;
+const HUNK = /^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@ ?(.*)$/;
 const QUOTE = /^(?:>[ \t]?)*/;
 
 function stripPath(p: string): string | null {
@@ -75,7 +76,7 @@ export function scanPatch(text: string): PatchMap {
       header: i + 1,
       oldStart: +h[1], oldCount: h[2] === undefined ? 1 : +h[2],
       newStart: +h[3], newCount: h[4] === undefined ? 1 : +h[4],
-      prefix: quote.length + 1, lines: [],
+      prefix: quote.length + 1, section: h[5] ?? '', lines: [],
     };
     file.hunks.push(hunk);
     let oldLeft = hunk.oldCount, newLeft = hunk.newCount;

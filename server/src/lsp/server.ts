@@ -3,7 +3,6 @@
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
 import { coreDeps } from './core-adapter';
 import { createServer } from './create-server';
-import { findDocsBase } from './docs-links';
 
 const connection = createConnection(ProposedFeatures.all);
 
@@ -11,5 +10,5 @@ const connection = createConnection(ProposedFeatures.all);
 process.on('uncaughtException', (e) => connection.console.error(`mmlock: uncaught: ${e?.stack ?? e}`));
 process.on('unhandledRejection', (e) => connection.console.error(`mmlock: unhandled rejection: ${(e as Error)?.stack ?? e}`));
 
-createServer(connection, coreDeps, { docsBase: findDocsBase(__dirname) });
+createServer(connection, coreDeps);
 connection.listen();

@@ -25,7 +25,7 @@ export interface LockOrder {
   before(outer: string, inner: string): boolean;
   /** the shortest chain of documented edges from outer to inner, or null when outer is not before inner */
   explain(outer: string, inner: string): OrderEdge[] | null;
-  /** a representative outermost -> innermost chain through cls (the longest one), for display */
+  /** a representative outermost -> innermost chain through cls, for display: the longest, preferring the main hierarchy */
   chainThrough(cls: string): string[];
   /** cycles the profile's strong edges form (each as [a, b, ..., a]) */
   cycles(): string[][];
@@ -115,8 +115,11 @@ export function buildOrder(profile: Profile): LockOrder {
   let longest: { up: Int32Array; down: Int32Array; upLen: Int32Array; downLen: Int32Array } | undefined;
   const chains = new Map<string, string[]>();
 
+  // Edges of the main hierarchy (first stanza of mm/rmap.c) count far more, so the chain shown is
+  // the documented spine rather than a detour through a side stanza (memory_failure's tasklist_lock).
+  const weight = (e: OrderEdge) => (e.main ? 1000 : 1);
   const longestPaths = () => {
-    // Longest paths in the DAG of accepted edges, by dynamic programming in topological order.
+    // Heaviest paths in the DAG of accepted edges, by dynamic programming in topological order.
     const indeg = new Int32Array(n);
     for (const e of accepted) indeg[index.get(e.inner)!]++;
     const topo: number[] = [];
@@ -135,7 +138,8 @@ export function buildOrder(profile: Profile): LockOrder {
     for (const x of topo) {
       for (const ei of out[x]) {
         const y = index.get(accepted[ei].inner)!;
-        if (upLen[x] + 1 > upLen[y]) { upLen[y] = upLen[x] + 1; up[y] = x; }
+        const w = upLen[x] + weight(accepted[ei]);
+        if (w > upLen[y]) { upLen[y] = w; up[y] = x; }
       }
     }
     const down = new Int32Array(n).fill(-1);
@@ -144,7 +148,8 @@ export function buildOrder(profile: Profile): LockOrder {
       const x = topo[k];
       for (const ei of out[x]) {
         const y = index.get(accepted[ei].inner)!;
-        if (downLen[y] + 1 > downLen[x]) { downLen[x] = downLen[y] + 1; down[x] = y; }
+        const w = downLen[y] + weight(accepted[ei]);
+        if (w > downLen[x]) { downLen[x] = w; down[x] = y; }
       }
     }
     return { up, down, upLen, downLen };

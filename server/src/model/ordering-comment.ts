@@ -208,6 +208,7 @@ export function commentEdges(text: string, profile: Profile, comment: 'rmap' | '
         const note = [node.note, node.weak ? node.context : undefined].filter(Boolean).join('; ');
         if (note) e.note = note;
         if (node.weak) e.weak = true;
+        else if (comment === 'rmap' && node.stanza === 0) e.main = true;
         out.edges.push(e);
       }
     }
@@ -263,9 +264,9 @@ export function refineOrder(profile: Profile, rmapText?: string, filemapText?: s
 /** A class for a name the profile does not know: its id from the name, its kind guessed from it. */
 function newClass(name: string, source: string, profile: Profile, taken: Set<string>): LockClass {
   const n = clean(name);
-  const last = (/([A-Za-z_]\w*)(?:\([^()]*\))?\s*$/.exec(n)?.[1] ?? n).replace(/\W+/g, '_');
-  let id = /^[A-Za-z_]/.test(last) ? last : `lock_${last}`;
-  for (let k = 2; taken.has(id); k++) id = `${last}_${k}`;
+  const base = idFromName(n);
+  let id = base;
+  for (let k = 2; taken.has(id); k++) id = `${base}_${k}`;
   const kind = guessKind(id);
   const c: LockClass = {
     id, kind, sleeps: kind === 'mutex' || kind === 'rwsem',
@@ -278,11 +279,26 @@ function newClass(name: string, source: string, profile: Profile, taken: Set<str
   return c;
 }
 
-/** `*mutex` mutex, `*_sem`/`*rwsem` rwsem, `*rwlock` rwlock, `*lock` spinlock, else a pseudo lock. */
+/**
+ * A class id for a name: its last field ("mm->anon_vma_chain_lock" -> anon_vma_chain_lock), the last
+ * word when that names a lock ("foo_memcg move_lock" -> move_lock), call arguments dropped, anything
+ * else made an identifier ("mem_cgroup_{begin,end}_page_stat" -> mem_cgroup_begin_end_page_stat).
+ */
+function idFromName(n: string): string {
+  let s = n.replace(/\([^()]*\)$/, '');
+  s = s.split(/->|\./).pop() ?? s;
+  const words = s.trim().split(/\s+/);
+  if (words.length > 1 && /(lock|sem|mutex)/i.test(words[words.length - 1])) s = words[words.length - 1];
+  s = s.replace(/[^A-Za-z0-9_]+/g, '_').replace(/^_+|_+$/g, '');
+  if (!s) s = 'lock';
+  return /^[A-Za-z_]/.test(s) ? s : `lock_${s}`;
+}
+
+/** A name with `mutex` is a mutex, `rwsem`/`_sem` an rwsem, `rwlock` an rwlock, `lock` a spinlock; else a pseudo lock. */
 export function guessKind(id: string): LockKind {
   if (/mutex/i.test(id)) return 'mutex';
-  if (/(?:rwsem|_sem|sema)$/i.test(id)) return 'rwsem';
+  if (/rwsem|_sem(?:$|_)|^sem_|semaphore/i.test(id)) return 'rwsem';
   if (/rwlock/i.test(id)) return 'rwlock';
-  if (/lock$/i.test(id)) return 'spinlock';
+  if (/lock/i.test(id)) return 'spinlock';
   return 'pseudo';
 }

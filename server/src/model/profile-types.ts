@@ -32,6 +32,8 @@ export interface OrderEdge {
   /** The edge comes from this lock-ordering comment: refineOrder() replaces such edges by the ones the
    *  tree's own comment gives. */
   comment?: 'rmap' | 'filemap';
+  /** On the main hierarchy (the first stanza of the mm/rmap.c comment): chainThrough() prefers these. */
+  main?: boolean;
 }
 
 /** What one API call does. An API has a list of these, applied in order. */

@@ -1,5 +1,13 @@
 // parsePatchSet: input text (plain diff, git diff, format-patch output, an mbox series, or a
 // mail reply quoting a patch) -> the patches of the series, their files and hunks.
+//
+// - Each mbox message holding a diff is one Patch (cover letters and replies without a diff are
+//   skipped); input without mbox separators is one message. Line numbers are input lines.
+// - A message whose own lines hold no diff is read as a reply: its quoted patch (see quote.ts).
+// - Paths lose their tree prefix (see paths.ts) and must stay inside a tree.
+// - Errors (PatchError with the input line): a corrupt hunk (body shorter or longer than its
+//   header, also at the end of the input), a malformed hunk header, an unsafe path, and input
+//   without any file diff ("no patch found", line 1).
 import { PatchError, type PatchSet } from './types';
 import { numberLines, splitLines, type InputLine } from './lines';
 import { splitMessages } from './mail';

@@ -66,12 +66,17 @@ export function exploreAll(touched: Trace[], scenarios: Trace[], opts: ExploreAl
     explored += r.explored;
     if (r.bounded) { boundedRuns++; boundReason ??= r.boundReason; }
     for (const d of r.deadlocks) {
+      // Only cycles a touched function takes part in (two scenarios meeting inside a triple are the kernel's business).
+      if (!(d.cycleThreads ?? []).some((t) => combo[t] < touched.length)) continue;
       const sig = cycleSignature(d);
       if (!seen.has(sig)) { seen.add(sig); deadlocks.push(d); }
     }
   }
-  // Fewest CPUs in the cycle first, then the shortest schedule.
-  deadlocks.sort((a, b) => (a.cycle.length - b.cycle.length) || (a.steps.length - b.steps.length));
+  // Fewest CPUs in the cycle first, then those that need no particular configuration (no variant
+  // note), then the shortest schedule.
+  const conditional = (d: Deadlock): number => (d.threads.some((t) => t.note) ? 1 : 0);
+  deadlocks.sort((a, b) => (a.cycle.length - b.cycle.length) || (conditional(a) - conditional(b))
+    || (a.steps.length - b.steps.length));
   const bounded = boundedRuns > 0 || runs < combos.length;
   return {
     explored, bounded, ...(bounded && boundReason ? { boundReason } : {}), deadlocks,

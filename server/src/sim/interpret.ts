@@ -73,24 +73,38 @@ export interface InterpretContext {
   collectTraces?: boolean;
 }
 
-const SPIN_API = /^(raw_)?(spin|read|write)_(lock|trylock)|^bit_spin_(lock|trylock)|^(xa|xas)_lock|^spin_lock/;
-const SLEEP_API = /^(mutex_lock|mutex_trylock|down_|up_|mutex_unlock)/;
+// The generic primitives say what kind of lock they take, whatever the profile believes the class
+// is: a patch that converts i_mmap_lock to a mutex calls mutex_lock() on it. Class-specific APIs
+// (lock_page, mmap_read_lock, pte_offset_map_lock) take their kind from the class.
+const SPIN_API = /^(raw_)?(spin|read|write)_(lock|trylock)|^bit_spin_(lock|trylock)|^(xa|xas)_lock/;
+const SLEEP_API = /^(mutex_lock|mutex_trylock|down_(read|write)|_?_?down_|mutex_lock_)/;
+
+function primitiveKind(api: string): 'spin' | 'sleep' | undefined {
+  if (SLEEP_API.test(api)) return 'sleep';
+  if (SPIN_API.test(api)) return 'spin';
+  return undefined;
+}
 
 /** Whether holding a lock taken by this API makes the context atomic. */
 function apiSpins(api: string, cls: string | null, ix: ProfileIndex): boolean {
+  const p = primitiveKind(api);
+  if (p) return p === 'spin';
   if (cls) {
     const k = ix.classes.get(cls)?.kind;
     if (k) return k === 'spinlock' || k === 'raw_spinlock' || k === 'rwlock' || k === 'bit_spinlock';
   }
-  return SPIN_API.test(api) && !SLEEP_API.test(api);
+  return false;
 }
 
+/** Whether acquiring (blocking, not try) with this API may sleep. */
 function apiSleeps(api: string, cls: string | null, ix: ProfileIndex): boolean {
+  const p = primitiveKind(api);
+  if (p) return p === 'sleep' && !/trylock/.test(api);
   if (cls) {
     const c = ix.classes.get(cls);
     if (c) return c.sleeps;
   }
-  return /^(mutex_lock|down_read|down_write|lock_page|folio_lock)/.test(api) && !/trylock/.test(api);
+  return /^(lock_page|folio_lock)/.test(api);
 }
 
 export function analyzeFunction(fn: FunctionInput, ctx: InterpretContext): FunctionResult {
@@ -129,8 +143,8 @@ export function analyzeFunction(fn: FunctionInput, ctx: InterpretContext): Funct
 
   // ---- templates for summaries: rewrite instances rooted at parameters to $i
   const toTemplate = (h: Held | LockTemplate): LockTemplate => {
-    let inst = h.instance;
-    let label = h.label;
+    let inst = rootAtParam(h.instance);
+    let label = rootAtParam(h.label);
     const m = /^([A-Za-z_]\w*)(.*)$/.exec(inst);
     if (m && paramIndex.has(m[1])) {
       inst = `$${paramIndex.get(m[1])}${m[2]}`;
@@ -138,6 +152,20 @@ export function analyzeFunction(fn: FunctionInput, ctx: InterpretContext): Funct
     const lm = /^([A-Za-z_]\w*)(.*)$/.exec(label);
     if (lm && paramIndex.has(lm[1])) label = `$${paramIndex.get(lm[1])}${lm[2]}`;
     return { class: h.class, instance: inst, label, mode: h.mode, spins: h.spins, nested: h.nested, site: h.site };
+  };
+
+  // Locals initialised from a parameter path (`struct anon_vma *anon_vma = vma->anon_vma;`), so a
+  // lock reached through them is named from the parameter in summaries.
+  const aliases = new Map<string, string>();
+  const rootAtParam = (x: string): string => {
+    for (let i = 0; i < 3; i++) {
+      const m = /^([A-Za-z_]\w*)(.*)$/.exec(x);
+      if (!m || paramIndex.has(m[1])) return x;
+      const a = aliases.get(m[1]);
+      if (!a) return x;
+      x = a + m[2];
+    }
+    return x;
   };
 
   const noteTake = (h: Held | LockTemplate): void => {
@@ -341,7 +369,9 @@ export function analyzeFunction(fn: FunctionInput, ctx: InterpretContext): Funct
       return;
     }
     if (s.released.includes(l.instance)) {
-      report('unlock-unheld', at, `${api}() releases ${l.label}, which this path already released`, [l.label], [l.class], []);
+      if (s.releasedAt.get(l.instance) !== at.start) {
+        report('unlock-unheld', at, `${api}() releases ${l.label}, which this path already released`, [l.label], [l.class], []);
+      }
       return;
     }
     if (owned.has(l.instance) || (l.class !== null && owned.has('class:' + l.class) && !isPageLockClass(l.class, ix))) {
@@ -349,6 +379,7 @@ export function analyzeFunction(fn: FunctionInput, ctx: InterpretContext): Funct
       return;
     }
     addReleased(s, l.instance);
+    s.releasedAt.set(l.instance, at.start);
     pushTrace(s, { op: 'unlock', lock: l.class ?? l.instance, class: l.class ?? '', mode: 'write', label: l.label, file: fn.file, line: at.row + 1 });
   };
 
@@ -420,6 +451,9 @@ export function analyzeFunction(fn: FunctionInput, ctx: InterpretContext): Funct
           if (a.instance === '$ret' && a.class) s.binds.set(instance, a.class);
         }
       }
+      if (ex.rcu) { s.rcu += ex.rcu; if (!s.atomicSite) { s.atomicSite = site(call); s.atomicWhy = `inside an RCU read-side critical section (${name}() at line ${call.row + 1})`; } }
+      if (ex.preempt) s.preempt += ex.preempt;
+      if (ex.irqOff) s.irqOff += ex.irqOff;
       if (sum.exits.length > 1 && ex.ret !== 'void' && ex.ret !== 'unknown') setFact(s, callKey, ex.ret);
       out.push(s);
     }
@@ -474,7 +508,13 @@ export function analyzeFunction(fn: FunctionInput, ctx: InterpretContext): Funct
     const name = callName(c);
     if (!name) return [s];
     const argTexts = argTextsOf(c);
-    const ops = resolveCall({ name, argTexts }, envFor(s), ix);
+    let ops = resolveCall({ name, argTexts }, envFor(s), ix);
+    if (ops && isWrapperApi(name)) {
+      // A lock wrapper the tree defines (anon_vma_lock() in rmap.h): its definition wins over the
+      // hand-written table, as long as the definition is understood completely.
+      const sum = ctx.summaryOf(name);
+      if (sum && wrapperSummaryUsable(sum)) ops = null;
+    }
     if (ops) {
       if (ctx.collectSites && ops.some((o) => o.lock)) recordSite(s, c, name, ops);
       return applyOps(s, ops, c, name, target);
@@ -488,6 +528,12 @@ export function analyzeFunction(fn: FunctionInput, ctx: InterpretContext): Funct
       return applySummary(s, sum, c, name, argTexts, target);
     }
     return [s];
+  };
+
+  const isWrapperApi = (name: string): boolean => {
+    const api = ix.apis.get(name);
+    return !!api && api.effects.some((e) => 'class' in e && !!e.class && !('lockArg' in e && e.lockArg !== undefined))
+      && !api.effects.some((e) => e.op === 'try-acquire' || e.op === 'acquire-return' || e.op === 'bind');
   };
 
   const recordSite = (s: State, c: Ast, api: string, ops: ROp[]): void => {
@@ -534,6 +580,10 @@ export function analyzeFunction(fn: FunctionInput, ctx: InterpretContext): Funct
     const keepBind = s.binds.get(target);
     invalidate(s, target);
     if (base && base !== target) invalidate(s, base);
+    if (uv && (uv.type === 'identifier' || uv.type === 'field_expression') && /^[A-Za-z_]\w*$/.test(target)) {
+      const v = normalizeLockExpr(textOf(src, uv));
+      if (v !== target && !v.startsWith(target + '-')) aliases.set(target, v);
+    }
     if (f) setFact(s, target, f);
     if (bindFrom) s.binds.set(target, bindFrom);
     else if (keepBind && uv?.type === 'call_expression') s.binds.set(target, keepBind); // set by the call itself
@@ -778,7 +828,7 @@ export function analyzeFunction(fn: FunctionInput, ctx: InterpretContext): Funct
     const key = acquired.map((a) => a.instance).join(',') + '/' + released.map((r) => r.instance).join(',');
     const ret = s.retFact ?? 'unknown';
     const gk = `${ret}|${key}`;
-    if (!exitGroups.has(gk)) exitGroups.set(gk, { ret, acquired, released });
+    if (!exitGroups.has(gk)) exitGroups.set(gk, { ret, acquired, released, rcu: s.rcu, preempt: s.preempt, irqOff: s.irqOff });
   }
   let exitsList = [...exitGroups.values()];
   const distinctEffects = new Set(exitsList.map((e) => e.acquired.map((a) => a.instance).join(',') + '/' + e.released.map((r) => r.instance).join(',')));
@@ -819,6 +869,17 @@ export function analyzeFunction(fn: FunctionInput, ctx: InterpretContext): Funct
   }
 
   return { findings: [...findings.values()], summary, traces, sites: [...sites.values()], limit, nestings };
+}
+
+/** A wrapper's summary replaces the API table entry only when it is complete and names its locks. */
+function wrapperSummaryUsable(sum: Summary): boolean {
+  if (!sum.complete) return false;
+  const locks = sum.exits.flatMap((e) => [...e.acquired, ...e.released]);
+  if (!locks.length && !sum.takes.length) return false;
+  if (locks.some((l) => !l.class)) return false;
+  // Effects that differ between exits must be told apart by the return value.
+  if (sum.exits.length > 1 && sum.exits.some((e) => e.ret === 'unknown' || e.ret === 'void')) return false;
+  return true;
 }
 
 function byInst(a: LockTemplate, b: LockTemplate): number { return a.instance < b.instance ? -1 : a.instance > b.instance ? 1 : 0; }

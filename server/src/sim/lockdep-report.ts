@@ -27,8 +27,20 @@ export function plainName(label: string): string {
   return label.trim().replace(/^&\s*/, '');
 }
 
-function stepText(s: DeadlockStep): string {
-  const name = lockdepName(s.label);
+/**
+ * One printed name per lock, as lockdep prints one name per class: the scenario's label (written
+ * as lockdep names the class) when a scenario takes it, else the first label seen. Two CPUs often
+ * reach the same class through different expressions ("avc->anon_vma->lock", "anon_vma->lock").
+ */
+export function displayNames(d: Deadlock): Map<string, string> {
+  const names = new Map<string, string>();
+  const fromScenario = d.steps.filter((s) => d.threads[s.thread]?.scenario !== undefined);
+  for (const s of [...fromScenario, ...d.steps]) if (!names.has(s.lock)) names.set(s.lock, lockdepName(s.label));
+  return names;
+}
+
+function stepText(s: DeadlockStep, names: Map<string, string>): string {
+  const name = names.get(s.lock) ?? lockdepName(s.label);
   const fn = s.op === 'unlock' ? 'unlock'
     : s.op === 'trylock' ? (s.mode === 'read' ? 'tryrlock' : 'trylock')
     : s.mode === 'read' ? 'rlock' : 'lock';
@@ -65,38 +77,44 @@ function shownCpus(d: Deadlock): number[] {
 export function renderDeadlockText(d: Deadlock, explain?: Explain | null): string {
   const cpus = shownCpus(d);
   const col = new Map(cpus.map((c, i) => [c, i]));
+  const names = displayNames(d);
   const out: string[] = [];
   for (const c of cpus) out.push(threadLine(d, c));
   out.push('');
   if (d.cycle.length > 2) {
     out.push('Chain exists of:');
-    out.push('  ' + d.cycle.map(lockdepName).join(' --> '));
+    out.push('  ' + cycleNames(d, names).join(' --> '));
     out.push('');
   }
   out.push(' Possible unsafe locking scenario:');
   out.push('');
   out.push(header(cpus.length, (i) => `CPU${cpus[i]}`));
   out.push(header(cpus.length, () => '----'));
-  for (const s of d.steps) out.push(row(col.get(s.thread) ?? 0, stepText(s)));
+  for (const s of d.steps) out.push(row(col.get(s.thread) ?? 0, stepText(s, names)));
   out.push('');
   out.push(' *** DEADLOCK ***');
   out.push('');
-  const rules = renderRules(d, explain);
+  const rules = renderRules(d, names, explain);
   if (rules.length) out.push(...rules, '');
-  return out.join('\n');
+  return out.join('\n') + '\n';          // ends with one blank line
 }
 
 /** Per CPU of the cycle: the order it takes the two locks in, and the documented rule it breaks or follows. */
-function renderRules(d: Deadlock, explain?: Explain | null): string[] {
+function renderRules(d: Deadlock, names: Map<string, string>, explain?: Explain | null): string[] {
   if (!explain || !d.cycleThreads || !d.cycleClasses) return [];
   const out: string[] = [];
   const m = d.cycle.length;
+  // Print classes under the names the schedule uses for them.
+  const byClass = new Map<string, string>();
+  for (const s of d.steps) if (!byClass.has(s.class ?? s.lock)) byClass.set(s.class ?? s.lock, names.get(s.lock) ?? lockdepName(s.label));
+  const name = (c: string): string => byClass.get(c) ?? c;
+  const shown = cycleNames(d, names);
   const edgeLines = (edges: RuleEdge[]): string[] =>
-    edges.map((e) => `    ${e.outer} --> ${e.inner}   (${e.source})`);
+    edges.map((e) => `    ${name(e.outer)} --> ${name(e.inner)}   ${e.source}`);
   for (let i = 0; i < m; i++) {
     const cpu = d.cycleThreads[i];
     const held = d.cycleClasses[i], wanted = d.cycleClasses[(i + 1) % m];
-    const heldName = lockdepName(d.cycle[i]), wantedName = lockdepName(d.cycle[(i + 1) % m]);
+    const heldName = shown[i], wantedName = shown[(i + 1) % m];
     const against = held === wanted ? null : explain(wanted, held);
     const along = held === wanted ? null : explain(held, wanted);
     if (against) {
@@ -106,10 +124,20 @@ function renderRules(d: Deadlock, explain?: Explain | null): string[] {
       out.push(`CPU${cpu} takes ${heldName} then ${wantedName}, as documented:`);
       out.push(...edgeLines(along));
     } else {
-      out.push(`CPU${cpu} takes ${heldName} then ${wantedName}: no documented order between ${held} and ${wanted}`);
+      out.push(`CPU${cpu} takes ${heldName} then ${wantedName}: no documented order between them`);
     }
   }
   return out.length ? ['Documented lock order:', ...out] : [];
+}
+
+/** The cycle's locks under their printed names (cycle[i] is held by cycleThreads[i]). */
+function cycleNames(d: Deadlock, names: Map<string, string>): string[] {
+  // cycleClasses holds the lock identities in cycle order when the explorer produced the deadlock.
+  const ids = d.cycleClasses;
+  return d.cycle.map((label, i) => {
+    const step = ids ? d.steps.find((s) => (s.class ?? s.lock) === ids[i]) : undefined;
+    return (step && names.get(step.lock)) ?? lockdepName(label);
+  });
 }
 
 /** The negative (or truncated) outcome line. */
@@ -123,7 +151,7 @@ export function renderResultText(r: ExploreResult, explain?: Explain | null): st
   const parts = r.deadlocks.map((d) => renderDeadlockText(d, explain));
   let tail = `${r.deadlocks.length} deadlock${r.deadlocks.length === 1 ? '' : 's'} in ${r.explored} states`;
   if (r.bounded) tail += ` (bounded: ${r.boundReason ?? 'search bound reached'})`;
-  return parts.join('\n') + tail + '\n';
+  return parts.join('') + tail + '\n';
 }
 
 export interface SimulationJson {
@@ -162,7 +190,7 @@ export function simulationJson(r: ExploreResult, extra: Record<string, unknown> 
         ...(s.blocked ? { blocked: true } : {}),
         ...(s.failed ? { failed: true } : {}),
       })),
-      cycle: d.cycle.map(plainName),
+      cycle: cycleNames(d, displayNames(d)).map(plainName),
       ...(d.cycleClasses ? { cycleClasses: d.cycleClasses } : {}),
     })),
     ...extra,

@@ -24,6 +24,7 @@ export interface TraceCell { ev: TraceEvent; prev: TraceCell | null; len: number
 export interface State {
   held: Held[];              // sorted by instance
   released: string[];        // caller-held locks this function released (instances), sorted
+  releasedAt: Map<string, number>; // where each was released (a loop re-running one unlock is not a double unlock)
   rcu: number;
   preempt: number;
   irqOff: number;
@@ -39,11 +40,11 @@ export interface State {
 const CAP = 3;
 
 export function initialState(): State {
-  return { held: [], released: [], rcu: 0, preempt: 0, irqOff: 0, facts: new Map(), binds: new Map(), trace: null };
+  return { held: [], released: [], releasedAt: new Map(), rcu: 0, preempt: 0, irqOff: 0, facts: new Map(), binds: new Map(), trace: null };
 }
 
 export function clone(s: State): State {
-  return { ...s, held: s.held.slice(), released: s.released.slice(), facts: new Map(s.facts), binds: new Map(s.binds) };
+  return { ...s, held: s.held.slice(), released: s.released.slice(), releasedAt: new Map(s.releasedAt), facts: new Map(s.facts), binds: new Map(s.binds) };
 }
 
 export function stateKey(s: State): string {

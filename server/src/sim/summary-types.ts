@@ -16,6 +16,10 @@ export interface SummaryExit {
   ret: Fact | 'void' | 'unknown';
   acquired: LockTemplate[];   // held on return, not held on entry
   released: LockTemplate[];   // held by the caller on entry, released inside
+  /** Net change of the atomic context on return (page_lock_anon_vma returns inside rcu_read_lock). */
+  rcu?: number;
+  preempt?: number;
+  irqOff?: number;
 }
 
 export interface Summary {

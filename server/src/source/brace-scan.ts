@@ -2,7 +2,7 @@
 // semicolons of code, skipping comments, string and character literals, preprocessor lines
 // (with their continuations) and the #else/#elif branches of conditionals (the first branch is
 // the one kept, as the C neutraliser does). A fragment that starts inside a block comment is
-// recognised by its first line starting with "*".
+// recognised by its first line starting with "* ", "*" or "*/".
 
 export type Token = '{' | '}' | '(' | ')' | ';';
 
@@ -13,8 +13,9 @@ export interface ScanState {
 }
 
 export function newScanState(firstLine: string | undefined): ScanState {
+  // " * text", " *" and " */" continue a block comment; "*ptr = x;" is code.
   const t = firstLine?.trimStart() ?? '';
-  return { inComment: t.startsWith('*') && !t.startsWith('*/'), inMacro: false, conds: [] };
+  return { inComment: /^\*(?:\/|\s|$)/.test(t), inMacro: false, conds: [] };
 }
 
 export interface LineScan {

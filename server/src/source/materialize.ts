@@ -9,6 +9,8 @@ import { synthesizeSide } from './hunk-only';
 import type { TreeReader } from './tree';
 import type { MaterializedPatch, SourceFile, SourceProblem } from './types';
 
+const MAX_PROBLEMS = 50;
+
 interface Known { text: string | null; real: boolean }   // text null: deleted by an earlier patch
 
 export function materializeSeries(set: PatchSet, tree: TreeReader | null): MaterializedPatch[] {
@@ -99,11 +101,15 @@ function materializeFile(f: FilePatch, read: (p: string) => Known | undefined, h
 function hunkOnly(sf: SourceFile, hunks: Hunk[]): void {
   const pre = synthesizeSide(sf.oldPath ?? sf.path, hunks, 'old');
   const post = synthesizeSide(sf.path, hunks, 'new');
-  const problems: SourceProblem[] = post.problems;
+  // Bounded: a pathological patch must not produce a problem per hunk without end.
+  const problems: SourceProblem[] = post.problems.slice(0, MAX_PROBLEMS);
+  if (post.problems.length > MAX_PROBLEMS) {
+    problems.push({ message: `${sf.path}: ${post.problems.length - MAX_PROBLEMS} more hunk-only problems not listed`, inputLine: post.problems[MAX_PROBLEMS].inputLine });
+  }
   Object.assign(sf, {
     mode: 'hunk-only', pre: pre.text, post: post.text, synthetic: post.synthetic, syntheticPre: pre.synthetic,
     changedPost: post.changed, changedPre: pre.changed, postInputLine: post.inputLine, preInputLine: pre.inputLine,
     hunks: hunks.map((h) => ({ applied: false, preStart: h.oldStart, postStart: h.newStart, offset: 0, ignoredWhitespace: false })),
   });
-  sf.problems.push(...problems);
+  for (const p of problems) sf.problems.push(p);
 }

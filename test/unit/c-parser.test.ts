@@ -1,0 +1,110 @@
+// Parsing, functions, touched functions, incremental re-parse.
+import { before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { functionAt, functionsTouching } from '../../server/src/c/functions';
+import { diffEdit, disposeC, initParser, ParseCancelled, parseC, parserReady, reparseC } from '../../server/src/c/parser';
+
+before(async () => { await initParser(); });
+
+const SRC = [
+  '/* header */',                                                     // 1
+  'static inline struct page **first(struct mm_struct *mm, spinlock_t *ptl,', // 2
+  '\t\tunsigned long addr, struct page *pages[], const char *name)',  // 3
+  '{',                                                                // 4
+  '\treturn NULL;',                                                   // 5
+  '}',                                                                // 6
+  '',                                                                 // 7
+  'int second(void)',                                                 // 8
+  '{',                                                                // 9
+  '\tx = = 1;',                                                       // 10: broken
+  '\treturn 0;',                                                      // 11
+  '}',                                                                // 12
+  '',                                                                 // 13
+  'void third(int (*fn)(int), ...) { }',                              // 14
+  '',
+].join('\n');
+
+test('initParser is idempotent', async () => {
+  await Promise.all([initParser(), initParser()]);
+  assert.equal(parserReady(), true);
+});
+
+test('functions: names, lines, offsets, errors, signature facts', () => {
+  const file = parseC(SRC);
+  try {
+    assert.deepEqual(file.functions.map((f) => [f.name, f.startLine, f.endLine, f.hasErrors]),
+      [['first', 2, 6, false], ['second', 8, 12, true], ['third', 14, 14, false]]);
+    const [first, , third] = file.functions;
+    assert.equal(first.startIndex, SRC.indexOf('static inline'));
+    assert.equal(first.endIndex, SRC.indexOf('}\n\nint second') + 1);
+    assert.equal(first.node.type, 'function_definition');
+    assert.equal(first.body.type, 'compound_statement');
+    assert.equal(first.isStatic, true);
+    assert.equal(first.isInline, true);
+    assert.equal(first.returnType, 'struct page **');
+    assert.deepEqual(first.params, [
+      { name: 'mm', type: 'mm_struct', pointer: 1 },
+      { name: 'ptl', type: 'spinlock_t', pointer: 1 },
+      { name: 'addr', type: 'unsigned long', pointer: 0 },
+      { name: 'pages', type: 'page', pointer: 2 },
+      { name: 'name', type: 'char', pointer: 1 },
+    ]);
+    assert.equal(third.returnType, 'void');
+    assert.equal(third.isStatic, false);
+    assert.deepEqual(third.params, [{ name: 'fn', type: 'int', pointer: 1 }]);
+  } finally {
+    disposeC(file);
+  }
+});
+
+test('functionsTouching counts signature lines; functionAt finds the enclosing definition', () => {
+  const file = parseC(SRC);
+  try {
+    const names = (lines: number[]) => functionsTouching(file, new Set(lines)).map((f) => f.name);
+    assert.deepEqual(names([3]), ['first']);
+    assert.deepEqual(names([1, 7, 13]), []);
+    assert.deepEqual(names([12, 2, 14]), ['first', 'second', 'third']);
+    assert.deepEqual(names([]), []);
+    assert.equal(functionAt(file, 5)?.name, 'first');
+    assert.equal(functionAt(file, 8)?.name, 'second');
+    assert.equal(functionAt(file, 7), undefined);
+    assert.equal(functionAt(file, 100), undefined);
+  } finally {
+    disposeC(file);
+  }
+});
+
+test('reparseC reuses the old tree and matches a fresh parse; the old file stays usable', () => {
+  const old = parseC(SRC);
+  const edited = SRC.replace('\tx = = 1;', '\tif (x) {\n\t\tlist_for_each_entry(p, h, m) {\n\t\t}\n\t}');
+  const again = reparseC(old, edited, { startIndex: SRC.indexOf('x = = 1;') });
+  const fresh = parseC(edited);
+  try {
+    assert.equal(again.tree.rootNode.toString(), fresh.tree.rootNode.toString());
+    assert.deepEqual(again.functions.map((f) => [f.name, f.startLine, f.endLine, f.hasErrors]),
+      [['first', 2, 6, false], ['second', 8, 15, false], ['third', 17, 17, false]]);
+    assert.equal(again.loops.length, 1);
+    // The old CFile's tree was not edited in place.
+    assert.equal(old.functions[1].hasErrors, true);
+    assert.equal(old.tree.rootNode.endIndex, SRC.length);
+  } finally {
+    disposeC(old); disposeC(again); disposeC(fresh);
+  }
+});
+
+test('diffEdit describes the one changed region', () => {
+  assert.equal(diffEdit('abc', 'abc'), null);
+  assert.deepEqual(diffEdit('ab\ncd\nef', 'ab\ncXd\nef'), {
+    startIndex: 4, oldEndIndex: 4, newEndIndex: 5,
+    startPosition: { row: 1, column: 1 }, oldEndPosition: { row: 1, column: 1 }, newEndPosition: { row: 1, column: 2 },
+  });
+});
+
+test('an aborted signal cancels the parse', () => {
+  const ac = new AbortController();
+  ac.abort();
+  assert.throws(() => parseC('int x;\n'.repeat(20000), { signal: ac.signal }), ParseCancelled);
+  const ok = parseC('int f(void) { return 0; }\n', { signal: new AbortController().signal });
+  assert.equal(ok.functions.length, 1);
+  disposeC(ok);
+});
