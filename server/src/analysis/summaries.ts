@@ -12,6 +12,13 @@ export interface FunctionSource {
 
 const MAX_DEPTH = 6;
 
+function failedResult(fn: FunctionInput, why: string): FunctionResult {
+  return {
+    findings: [], traces: [], sites: [], nestings: [], limit: `internal error: ${why}`,
+    summary: { name: fn.name, file: fn.file, maySleep: null, gfpParams: [], takes: [], exits: [{ ret: 'unknown', acquired: [], released: [] }], requires: [], complete: false },
+  };
+}
+
 export class SummaryProvider {
   private readonly memo = new Map<string, FunctionResult | null>();
   private readonly active = new Set<string>();
@@ -58,7 +65,13 @@ export class SummaryProvider {
     this.active.add(k);
     this.depth++;
     try {
-      const r = analyzeFunction(fn, this.context(collect));
+      let r: FunctionResult;
+      try {
+        r = analyzeFunction(fn, this.context(collect));
+      } catch (e) {
+        // Never let one function take the run down: it is reported as not analysed.
+        r = failedResult(fn, (e as Error).message);
+      }
       if (!this.memo.has(k) || !fresh) this.memo.set(k, r);
       return r;
     } finally {

@@ -29,6 +29,8 @@ export interface ROp {
   gfpParam?: number;
   /** for acquire-return with a fixed class and an instance taken from the returned object */
   classOnly?: string;
+  /** the effect happens only when the call returns non-NULL (pte_offset_map's rcu_read_lock) */
+  onSuccess?: boolean;
 }
 
 export interface ProfileIndex {
@@ -260,7 +262,7 @@ export function resolveCall(call: CallLike, env: TypeEnv, ix: ProfileIndex): ROp
         break;
       }
       default:
-        out.push({ op: e.op });
+        out.push({ op: e.op, ...((e as { onSuccess?: boolean }).onSuccess ? { onSuccess: true } : {}) });
     }
   }
   return out;

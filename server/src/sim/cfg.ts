@@ -17,6 +17,8 @@ export interface CfgNode {
   kind: NodeKind;
   ast?: Ast;                 // eval: expression/declaration; branch: condition leaf; return: returned expr
   succ: Edge[];
+  /** branch: whether what it controls contains lock-relevant calls (only then is its outcome remembered) */
+  relevant?: boolean;
 }
 
 export interface Cfg {
@@ -34,7 +36,7 @@ interface Ctx {
 
 const MAX_NODES = 200_000;
 
-export function buildCfg(body: Ast, src: string): Cfg {
+export function buildCfg(body: Ast, src: string, isRelevant: (n: Ast) => boolean = () => true): Cfg {
   const nodes: CfgNode[] = [];
   let truncated = false;
   const mk = (kind: NodeKind, ast?: Ast, succ: Edge[] = []): number => {
@@ -65,14 +67,14 @@ export function buildCfg(body: Ast, src: string): Cfg {
         const t = cons ? stmt(cons, next, ctx) : next;
         const altStmt = alt ? (alt.type === 'else_clause' ? namedKids(alt)[0] : alt) : undefined;
         const f = altStmt ? stmt(altStmt, next, ctx) : next;
-        return cond ? condition(cond, t, f) : t;
+        return cond ? condition(cond, t, f, (cons ? isRelevant(cons) : false) || (altStmt ? isRelevant(altStmt) : false)) : t;
       }
       case 'while_statement': {
         const head = mk('join');
         const body = child(s, 'body');
         const b = body ? stmt(body, head, { ...ctx, breakTo: next, continueTo: head }) : head;
         const cond = child(s, 'condition');
-        const c = cond ? condition(cond, b, next) : b;
+        const c = cond ? condition(cond, b, next, body ? isRelevant(body) : false) : b;
         nodes[head].succ = [{ to: c }];
         return head;
       }
@@ -82,7 +84,7 @@ export function buildCfg(body: Ast, src: string): Cfg {
         const body = child(s, 'body');
         const b = body ? stmt(body, condJoin, { ...ctx, breakTo: next, continueTo: condJoin }) : condJoin;
         const cond = child(s, 'condition');
-        nodes[condJoin].succ = [{ to: cond ? condition(cond, head, next) : next }];
+        nodes[condJoin].succ = [{ to: cond ? condition(cond, head, next, body ? isRelevant(body) : false) : next }];
         nodes[head].succ = [{ to: b }];
         return head;
       }
@@ -94,7 +96,7 @@ export function buildCfg(body: Ast, src: string): Cfg {
         const b = body ? stmt(body, updNode, { ...ctx, breakTo: next, continueTo: updNode }) : updNode;
         nodes[updNode].succ = [{ to: upd ? mk('eval', upd, [{ to: head }]) : head }];
         const cond = child(s, 'condition');
-        nodes[head].succ = [{ to: cond ? condition(cond, b, next) : b }];
+        nodes[head].succ = [{ to: cond ? condition(cond, b, next, body ? isRelevant(body) : false) : b }];
         const init = child(s, 'initializer');
         return init ? mk('eval', init, [{ to: head }]) : head;
       }
@@ -167,29 +169,31 @@ export function buildCfg(body: Ast, src: string): Cfg {
     return n;
   };
 
-  const condition = (c: Ast, t: number, f: number): number => {
+  const condition = (c: Ast, t: number, f: number, relevant = true): number => {
     const e = unwrap(src, c);
     if (e.type === 'unary_expression' && src.slice(e.start, e.start + 1) === '!') {
       const arg = child(e, 'argument');
-      if (arg) return condition(arg, f, t);
+      if (arg) return condition(arg, f, t, relevant);
     }
     if (e.type === 'binary_expression') {
       const op = operatorOf(e, src);
       const l = child(e, 'left');
       const r = child(e, 'right');
-      if (l && r && op === '&&') return condition(l, condition(r, t, f), f);
-      if (l && r && op === '||') return condition(l, t, condition(r, t, f));
+      if (l && r && op === '&&') return condition(l, condition(r, t, f, relevant), f, relevant);
+      if (l && r && op === '||') return condition(l, t, condition(r, t, f, relevant), relevant);
     }
     if (e.type === 'comma_expression') {
       const l = child(e, 'left');
       const r = child(e, 'right');
-      if (l && r) return mk('eval', l, [{ to: condition(r, t, f) }]);
+      if (l && r) return mk('eval', l, [{ to: condition(r, t, f, relevant) }]);
     }
     if (e.type === 'number_literal' || e.type === 'true' || e.type === 'false') {
       const v = e.type === 'true' || (e.type === 'number_literal' && !/^0+[uUlL]*$/.test(textOf(src, e)));
       return v ? t : f;
     }
-    return mk('branch', e, [{ to: t, assume: true }, { to: f, assume: false }]);
+    const id = mk('branch', e, [{ to: t, assume: true }, { to: f, assume: false }]);
+    nodes[id].relevant = relevant;
+    return id;
   };
 
   const entry = stmt(body, exitId, { labels });

@@ -111,7 +111,44 @@ export function analyzeFunction(fn: FunctionInput, ctx: InterpretContext): Funct
   const ix = ctx.ix;
   const limits = ctx.limits ?? DEFAULT_LIMITS;
   const src = fn.src;
-  const cfg: Cfg = buildCfg(fn.body, src);
+  // Which calls can change lock state: API calls with lock or context effects, and calls of
+  // functions whose summaries do. Branches that control none of them need not be remembered.
+  const lockish = new Map<string, boolean>();
+  const isLockishName = (name: string): boolean => {
+    let v = lockish.get(name);
+    if (v !== undefined) return v;
+    const api = ix.apis.get(name);
+    if (api) v = api.effects.some((e) => e.op !== 'may-sleep');
+    else {
+      const sum = ctx.summaryOf(name);
+      v = !!sum && (sum.exits.some((e) => e.acquired.length || e.released.length || e.rcu || e.preempt || e.irqOff));
+    }
+    lockish.set(name, v);
+    return v;
+  };
+  const relevantRegion = (n: Ast): boolean => {
+    if (n.type === 'call_expression') {
+      const f = child(n, 'function');
+      if (f && f.type === 'identifier' && isLockishName(textOf(src, f))) return true;
+    }
+    if (n.type === 'return_statement' || n.type === 'goto_statement') return false;
+    return n.kids.some(relevantRegion);
+  };
+  // Variables whose value the function returns: constant assignments to them are remembered,
+  // so exits can be told apart by return value.
+  const returned = new Set<string>();
+  const collectReturns = (n: Ast): void => {
+    if (n.type === 'return_statement') { const e = namedKids(n)[0]; if (e && e.type === 'identifier') returned.add(textOf(src, e)); }
+    for (const k of n.kids) collectReturns(k);
+  };
+  collectReturns(fn.body);
+  const cfg: Cfg = buildCfg(fn.body, src, relevantRegion);
+  // Variables tested by branches that matter: their values are worth remembering.
+  const condVars = new Set<string>();
+  for (const n of cfg.nodes) {
+    if (n.kind !== 'branch' || n.relevant === false || !n.ast) continue;
+    for (const m of textOf(src, n.ast).match(/[A-Za-z_]\w*(?:(?:->|\.)[A-Za-z_]\w*)*/g) ?? []) condVars.add(m);
+  }
   const findings = new Map<string, RawFinding>();
   const sites = new Map<number, SiteInfo>();
   const nestings: FunctionResult['nestings'] = [];
@@ -120,7 +157,6 @@ export function analyzeFunction(fn: FunctionInput, ctx: InterpretContext): Funct
   const gfpParams = new Set<number>();
   let limit: string | undefined = cfg.truncated ? 'part of the body did not parse' : undefined;
   const paramIndex = new Map(fn.params.map((p, i) => [p.name, i] as const));
-  const owned = new Set<string>();   // instances/classes this function acquires itself somewhere
 
   const site = (n: Ast): Site => ({ file: fn.file, line: n.row + 1, col: n.col + 1, endLine: n.endRow + 1, endCol: n.endCol + 1 });
 
@@ -169,13 +205,18 @@ export function analyzeFunction(fn: FunctionInput, ctx: InterpretContext): Funct
   };
 
   const noteTake = (h: Held | LockTemplate): void => {
+    if (cur && (cur.released.length || cur.dropped)) return;
     const t = toTemplate(h);
     const k = t.class ?? t.instance;
     if (!takes.has(k)) takes.set(k, t);
   };
 
+  // What a caller sees: sleeps and lock takes that happen while everything it holds is still held.
+  // Code after the function dropped one of the caller's locks (a lock break) does not run in the
+  // caller's context.
+  let cur: State | null = null;
   const noteSleep = (at: Site, why: string): void => {
-    if (!maySleep) maySleep = { site: at, why };
+    if (!maySleep && !(cur && (cur.released.length || cur.dropped))) maySleep = { site: at, why };
   };
 
   // ---- checks applied when a lock is about to be acquired
@@ -229,6 +270,15 @@ export function analyzeFunction(fn: FunctionInput, ctx: InterpretContext): Funct
     let states = [s0];
     const failStates: State[] = [];
     const callKey = `@${call.start}`;
+    if (ops.some((o) => o.onSuccess) && !ops.some((o) => o.op === 'try-acquire' || o.op === 'acquire-return')) {
+      // Effects that happen only when the call returns non-NULL: split on the returned pointer.
+      const fail = clone(s0);
+      setFact(fail, callKey, 'nullfail');
+      failStates.push(fail);
+      s0 = clone(s0);
+      setFact(s0, callKey, 'ok');
+      states = [s0];
+    }
     for (const op of ops) {
       const next: State[] = [];
       for (const s of states) {
@@ -264,7 +314,7 @@ export function analyzeFunction(fn: FunctionInput, ctx: InterpretContext): Funct
               checkAcquire(s, h, call, api, sleeps);
               if (sleeps) noteSleep(site(call), `${api}() takes ${h.label}`);
             }
-            noteTake(h);
+            if (op.op === 'acquire-return') noteTake(h); // a trylock never waits: no order for callers
             if (op.ptlVar) ok.binds.set(op.ptlVar, l.class ?? '');
             if (returnsLock && l.class) ok.binds.set(target!, l.class);
             addHeldUnique(ok, h);
@@ -324,9 +374,9 @@ export function analyzeFunction(fn: FunctionInput, ctx: InterpretContext): Funct
             break;
           }
           case 'rcu-lock': s.rcu++; if (s.rcu === 1 && !s.atomicSite) { s.atomicSite = site(call); s.atomicWhy = `inside an RCU read-side critical section (${api}() at line ${call.row + 1})`; } next.push(s); break;
-          case 'rcu-unlock': if (s.rcu > 0) s.rcu--; if (!s.rcu && !s.preempt && !s.irqOff) { s.atomicSite = undefined; s.atomicWhy = undefined; } next.push(s); break;
+          case 'rcu-unlock': if (s.rcu > 0) s.rcu--; else s.dropped = 1; if (!s.rcu && !s.preempt && !s.irqOff) { s.atomicSite = undefined; s.atomicWhy = undefined; } next.push(s); break;
           case 'preempt-disable': s.preempt++; if (!s.atomicSite || !s.rcu) { s.atomicSite = site(call); s.atomicWhy = `preemption is disabled (${api}() at line ${call.row + 1})`; } next.push(s); break;
-          case 'preempt-enable': if (s.preempt > 0) s.preempt--; if (!s.rcu && !s.preempt && !s.irqOff) { s.atomicSite = undefined; s.atomicWhy = undefined; } next.push(s); break;
+          case 'preempt-enable': if (s.preempt > 0) s.preempt--; else s.dropped = 1; if (!s.rcu && !s.preempt && !s.irqOff) { s.atomicSite = undefined; s.atomicWhy = undefined; } next.push(s); break;
           case 'irq-disable': case 'irq-save': s.irqOff++; s.atomicSite = site(call); s.atomicWhy = `interrupts are disabled (${api}() at line ${call.row + 1})`; next.push(s); break;
           case 'irq-enable': s.irqOff = 0; if (!s.rcu && !s.preempt) { s.atomicSite = undefined; s.atomicWhy = undefined; } next.push(s); break;
           case 'irq-restore': if (s.irqOff > 0) s.irqOff--; if (!s.rcu && !s.preempt && !s.irqOff) { s.atomicSite = undefined; s.atomicWhy = undefined; } next.push(s); break;
@@ -347,6 +397,9 @@ export function analyzeFunction(fn: FunctionInput, ctx: InterpretContext): Funct
     }
     return [...states, ...failStates];
   };
+
+  const releaseFirst = new Map<string, { at: Ast; api: string; label: string; class: string | null }>();
+  const acquireFirst = new Set<string>();
 
   const findHeld = (s: State, l: { class: string | null; instance: string }): number => {
     let i = s.held.findIndex((h) => h.instance === l.instance);
@@ -374,9 +427,11 @@ export function analyzeFunction(fn: FunctionInput, ctx: InterpretContext): Funct
       }
       return;
     }
-    if (owned.has(l.instance) || (l.class !== null && owned.has('class:' + l.class) && !isPageLockClass(l.class, ix))) {
-      report('unlock-unheld', at, `${api}() releases ${l.label}, which is not held on this path (this function takes it on other paths)`, [l.label], [l.class], []);
-      return;
+    if (!s.touched.has(l.instance)) {
+      // The first thing this path does with the lock is release it: the caller's lock, unless the
+      // function otherwise begins by taking it (then it is the classic unlock on an error path).
+      const prev = releaseFirst.get(l.instance);
+      if (!prev) releaseFirst.set(l.instance, { at, api, label: l.label, class: l.class });
     }
     addReleased(s, l.instance);
     s.releasedAt.set(l.instance, at.start);
@@ -451,7 +506,8 @@ export function analyzeFunction(fn: FunctionInput, ctx: InterpretContext): Funct
           if (a.instance === '$ret' && a.class) s.binds.set(instance, a.class);
         }
       }
-      if (ex.rcu) { s.rcu += ex.rcu; if (!s.atomicSite) { s.atomicSite = site(call); s.atomicWhy = `inside an RCU read-side critical section (${name}() at line ${call.row + 1})`; } }
+      if (ex.rcu && ex.rcu < 0) { if (s.rcu > 0) s.rcu--; else s.dropped = 1; }
+      if (ex.rcu && ex.rcu > 0) { s.rcu += ex.rcu; if (!s.atomicSite) { s.atomicSite = site(call); s.atomicWhy = `inside an RCU read-side critical section (${name}() at line ${call.row + 1})`; } }
       if (ex.preempt) s.preempt += ex.preempt;
       if (ex.irqOff) s.irqOff += ex.irqOff;
       if (sum.exits.length > 1 && ex.ret !== 'void' && ex.ret !== 'unknown') setFact(s, callKey, ex.ret);
@@ -468,6 +524,8 @@ export function analyzeFunction(fn: FunctionInput, ctx: InterpretContext): Funct
   };
 
   const addHeldUnique = (s: State, h: Held): void => {
+    if (!h.assumed && !s.touched.has(h.instance) && !s.released.includes(h.instance)) acquireFirst.add(h.instance);
+    s.touched.add(h.instance);
     if (s.held.some((o) => o.instance === h.instance && o.mode === h.mode && o.nested === h.nested)) return;
     addHeld(s, h);
   };
@@ -568,6 +626,14 @@ export function analyzeFunction(fn: FunctionInput, ctx: InterpretContext): Funct
     }
     if (u.type === 'identifier' || u.type === 'field_expression') return s.facts.get(normalizeLockExpr(t));
     if (u.type === 'cast_expression') { const v = child(u, 'value'); return v ? valueFact(s, v) : undefined; }
+    if (u.type === 'unary_expression' && src.slice(u.start, u.start + 1) === '!') {
+      const a = child(u, 'argument');
+      const f = a ? valueFact(s, a) : undefined;
+      const t = f ? truthy(f) : undefined;
+      return t === undefined ? undefined : t ? 'zero' : 'ok';
+    }
+    if (u.type === 'update_expression' && u.kids[0]?.field === 'argument') { const a = child(u, 'argument'); return a ? valueFact(s, a) : undefined; }
+    if (u.type === 'assignment_expression' && operatorOf(u, src) === '=') { const r = child(u, 'right'); return r ? valueFact(s, r) : undefined; }
     return undefined;
   };
 
@@ -580,13 +646,28 @@ export function analyzeFunction(fn: FunctionInput, ctx: InterpretContext): Funct
     const keepBind = s.binds.get(target);
     invalidate(s, target);
     if (base && base !== target) invalidate(s, base);
+    const fromCall = uv?.type === 'call_expression';
+    const keepFact = fromCall || returned.has(target) || condVars.has(target) || (uv?.type === 'identifier' || uv?.type === 'field_expression');
     if (uv && (uv.type === 'identifier' || uv.type === 'field_expression') && /^[A-Za-z_]\w*$/.test(target)) {
       const v = normalizeLockExpr(textOf(src, uv));
       if (v !== target && !v.startsWith(target + '-')) aliases.set(target, v);
     }
-    if (f) setFact(s, target, f);
+    if (f && keepFact) setFact(s, target, f);
     if (bindFrom) s.binds.set(target, bindFrom);
     else if (keepBind && uv?.type === 'call_expression') s.binds.set(target, keepBind); // set by the call itself
+  };
+
+  /** The variable now names something else: locks held through its old value keep being held, but
+   *  can no longer be named by it (a loop that locks `folio` each time round is not a double lock). */
+  const orphan = (s: State, v: string): void => {
+    if (!/^[A-Za-z_][\w]*$/.test(v)) return;
+    for (let i = 0; i < s.held.length; i++) {
+      const h = s.held[i];
+      if (h.assumed || h.instance.includes('@')) continue;
+      if (h.instance === v || h.instance.startsWith(v + '->') || h.instance.startsWith(v + '.') || h.instance.startsWith(v + '#')) {
+        s.held[i] = { ...h, instance: `${h.instance}@${h.site.line}`, label: `${h.label} (its earlier value)` };
+      }
+    }
   };
 
   /** Evaluate an eval-node expression (or declaration) on a state: calls, then assignments. */
@@ -610,6 +691,7 @@ export function analyzeFunction(fn: FunctionInput, ctx: InterpretContext): Funct
         const val = child(n, 'value');
         const name = decl ? declName(decl, src) : undefined;
         if (val) {
+          if (name) for (const s of states) orphan(s, name);
           evalPart(val, name);
           if (name) for (const s of states) assign(s, name, val);
         }
@@ -619,7 +701,9 @@ export function analyzeFunction(fn: FunctionInput, ctx: InterpretContext): Funct
         const l = child(n, 'left');
         const r = child(n, 'right');
         const op = operatorOf(n, src);
-        if (r) evalPart(r, l && op === '=' ? textOf(src, l) : undefined);
+        if (l && op === '=') { const t = normalizeLockExpr(textOf(src, l)); for (const s of states) orphan(s, t); }
+        if (r && r.type === 'assignment_expression') visit(r); // a = b = call(): b first, then a = b
+        else if (r) evalPart(r, l && op === '=' ? textOf(src, l) : undefined);
         if (l) {
           if (l.type !== 'identifier') for (const c of callsOf(l)) void c; // calls in lvalues are rare
           for (const s of states) assign(s, textOf(src, l), op === '=' ? r : undefined);
@@ -734,19 +818,6 @@ export function analyzeFunction(fn: FunctionInput, ctx: InterpretContext): Funct
     if (l) addHeld(init, { class: l.class, instance: l.instance, label: l.label, mode: 'write', nested: false,
       spins: apiSpins('', l.class, ix), assumed: true, site: { file: fn.file, line: fn.line, col: 1 } });
   }
-  // What the function takes somewhere (for "releases a lock it does not hold on this path").
-  for (const c of callsOf(fn.body)) {
-    const name = callName(c);
-    if (!name) continue;
-    const ops = resolveCall({ name, argTexts: argTextsOf(c) }, envFor(init), ix);
-    for (const o of ops ?? []) {
-      if ((o.op === 'acquire' || o.op === 'try-acquire' || o.op === 'acquire-return') && o.lock) {
-        owned.add(o.lock.instance);
-        if (o.lock.class) owned.add('class:' + o.lock.class);
-      }
-    }
-  }
-
   const push = (id: number, s: State): void => {
     const k = stateKey(s);
     const set = states[id];
@@ -770,6 +841,7 @@ export function analyzeFunction(fn: FunctionInput, ctx: InterpretContext): Funct
     const batch = pending[id];
     pending[id] = [];
     for (const s of batch) {
+      cur = s;
       if (++steps > limits.maxSteps || (steps % 512 === 0 && Date.now() - t0 > limits.maxMs)) {
         limit = steps > limits.maxSteps ? `stopped after ${limits.maxSteps} steps` : `stopped after ${limits.maxMs} ms`;
         work.length = 0;
@@ -798,13 +870,17 @@ export function analyzeFunction(fn: FunctionInput, ctx: InterpretContext): Funct
         }
         case 'branch': {
           const leaf = node.ast!;
-          const outs = hasCallIn(leaf) ? evalExpr(clone(s), leaf) : [s];
-          for (const o of outs) {
-            const v = leafValue(o, leaf);
+          const calls = hasCallIn(leaf);
+          // Calls decide the value (a trylock), so they run first; other side effects
+          // (`!ptep++`, `(x = y)`) are applied after the value is read.
+          const outs = calls ? evalExpr(clone(s), leaf) : [s];
+          for (const o0 of outs) {
+            const v = leafValue(o0, leaf);
+            const o = !calls && hasSideEffect(leaf) ? evalExpr(clone(o0), leaf)[0] : o0;
             for (const e of node.succ) {
               if (v !== undefined && e.assume !== v) continue;
               const t = clone(o);
-              if (v === undefined && e.assume !== undefined) assume(t, leaf, e.assume);
+              if (v === undefined && e.assume !== undefined && node.relevant !== false) assume(t, leaf, e.assume);
               push(e.to, t);
             }
           }
@@ -817,6 +893,12 @@ export function analyzeFunction(fn: FunctionInput, ctx: InterpretContext): Funct
   // Falling off the end of a function is a return too.
   for (const s of exits) if (!s.retFact) s.retFact = 'void';
 
+  for (const [inst, r] of releaseFirst) {
+    if (acquireFirst.has(inst)) {
+      report('unlock-unheld', r.at, `${r.api}() releases ${r.label}, which is not held on this path (on other paths this function takes it first)`, [r.label], [r.class], []);
+    }
+  }
+
   // ---- balance at exit
   if (!fn.partial && !limit) checkBalance(exits, fn, report);
 
@@ -825,13 +907,13 @@ export function analyzeFunction(fn: FunctionInput, ctx: InterpretContext): Funct
   for (const s of exits) {
     const acquired = s.held.filter((h) => !h.assumed).map(toTemplate).sort(byInst);
     const released = s.released.map((inst) => toTemplate({ class: null, instance: inst, label: inst, mode: 'write', spins: false, nested: false, site: { file: fn.file, line: fn.line, col: 1 } }));
-    const key = acquired.map((a) => a.instance).join(',') + '/' + released.map((r) => r.instance).join(',');
+    const key = acquired.map((a) => a.instance).join(',') + '/' + released.map((r) => r.instance).join(',') + `/${s.rcu}${s.dropped}${s.preempt}${s.irqOff}`;
     const ret = s.retFact ?? 'unknown';
     const gk = `${ret}|${key}`;
-    if (!exitGroups.has(gk)) exitGroups.set(gk, { ret, acquired, released, rcu: s.rcu, preempt: s.preempt, irqOff: s.irqOff });
+    if (!exitGroups.has(gk)) exitGroups.set(gk, { ret, acquired, released, rcu: s.rcu - (s.dropped && !s.rcu ? 1 : 0), preempt: s.preempt, irqOff: s.irqOff });
   }
   let exitsList = [...exitGroups.values()];
-  const distinctEffects = new Set(exitsList.map((e) => e.acquired.map((a) => a.instance).join(',') + '/' + e.released.map((r) => r.instance).join(',')));
+  const distinctEffects = new Set(exitsList.map((e) => e.acquired.map((a) => a.instance).join(',') + '/' + e.released.map((r) => r.instance).join(',') + `/${e.rcu ?? 0}${e.preempt ?? 0}${e.irqOff ?? 0}`));
   if (distinctEffects.size <= 1) exitsList = exitsList.slice(0, 1).map((e) => ({ ...e, ret: 'unknown' as const }));
   else {
     // Keep one exit per return fact; unknown-valued returns keep the most common effect.
@@ -884,6 +966,11 @@ function wrapperSummaryUsable(sum: Summary): boolean {
 
 function byInst(a: LockTemplate, b: LockTemplate): number { return a.instance < b.instance ? -1 : a.instance > b.instance ? 1 : 0; }
 
+function hasSideEffect(n: Ast): boolean {
+  if (n.type === 'update_expression' || n.type === 'assignment_expression') return true;
+  return n.kids.some(hasSideEffect);
+}
+
 function hasCallIn(n: Ast): boolean {
   if (n.type === 'call_expression') return true;
   return n.kids.some(hasCallIn);
@@ -927,22 +1014,26 @@ function checkBalance(exits: State[], fn: FunctionInput,
     g.push(s);
   }
   const heldIn = (s: State, h: Held): boolean => s.held.some((x) => x.instance === h.instance || (h.class !== null && x.class === h.class && !x.assumed));
+  // Taken and dropped again on this path: the function's discipline is to release it.
+  const releasedOn = (s: State, h: Held): boolean => s.touched.has(h.instance) && !heldIn(s, h);
   const failure = (s: State): boolean => s.retFact === 'err' || s.retFact === 'nullfail' || (s.retFact === 'zero' && !!fn.returnsPointer);
   const success = (s: State): boolean => s.retFact === 'ok' || (s.retFact === 'zero' && !fn.returnsPointer);
   for (const h of all.values()) {
     // Held on every exit: the function's role is to return with it held.
     if (exits.every((s) => heldIn(s, h))) continue;
+    // Never released on any path: a (conditional) lock helper, whose job is to return holding it.
+    if (!exits.some((s) => releasedOn(s, h))) continue;
     let leak: State | undefined;
     let other: State | undefined;
     let ret: string | undefined;
     // An error return that keeps a lock the success return drops: the classic missed unlock.
     const errHeld = exits.find((s) => failure(s) && heldIn(s, h));
-    const okFree = exits.find((s) => success(s) && !heldIn(s, h));
+    const okFree = exits.find((s) => success(s) && releasedOn(s, h));
     if (errHeld && okFree) { leak = errHeld; other = okFree; ret = errHeld.retFact; }
     else {
       for (const [r, g] of groups) {
         const yes = g.find((s) => heldIn(s, h));
-        const no = g.find((s) => !heldIn(s, h));
+        const no = g.find((s) => releasedOn(s, h));
         if (yes && no) { leak = yes; other = no; ret = r; break; }
       }
     }

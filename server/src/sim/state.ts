@@ -25,6 +25,8 @@ export interface State {
   held: Held[];              // sorted by instance
   released: string[];        // caller-held locks this function released (instances), sorted
   releasedAt: Map<string, number>; // where each was released (a loop re-running one unlock is not a double unlock)
+  touched: Set<string>;      // instances this path has acquired or released (not part of the key)
+  dropped: number;           // rcu/preempt sections of the caller this path has left (rcu_read_unlock at depth 0)
   rcu: number;
   preempt: number;
   irqOff: number;
@@ -40,17 +42,17 @@ export interface State {
 const CAP = 3;
 
 export function initialState(): State {
-  return { held: [], released: [], releasedAt: new Map(), rcu: 0, preempt: 0, irqOff: 0, facts: new Map(), binds: new Map(), trace: null };
+  return { held: [], released: [], releasedAt: new Map(), touched: new Set(), dropped: 0, rcu: 0, preempt: 0, irqOff: 0, facts: new Map(), binds: new Map(), trace: null };
 }
 
 export function clone(s: State): State {
-  return { ...s, held: s.held.slice(), released: s.released.slice(), releasedAt: new Map(s.releasedAt), facts: new Map(s.facts), binds: new Map(s.binds) };
+  return { ...s, held: s.held.slice(), released: s.released.slice(), releasedAt: new Map(s.releasedAt), touched: new Set(s.touched), facts: new Map(s.facts), binds: new Map(s.binds) };
 }
 
 export function stateKey(s: State): string {
   let k = '';
   for (const h of s.held) k += `${h.instance}|${h.mode}|${h.nested ? 'n' : ''}${h.assumed ? 'a' : ''};`;
-  k += '/' + s.released.join(',') + `/${Math.min(s.rcu, CAP)}${Math.min(s.preempt, CAP)}${Math.min(s.irqOff, CAP)}/`;
+  k += '/' + s.released.join(',') + `/${s.dropped ? 'd' : ''}${Math.min(s.rcu, CAP)}${Math.min(s.preempt, CAP)}${Math.min(s.irqOff, CAP)}/`;
   if (s.facts.size) for (const [a, b] of [...s.facts].sort()) k += `${a}=${b},`;
   k += '/';
   if (s.binds.size) for (const [a, b] of [...s.binds].sort()) k += `${a}=${b},`;
@@ -90,7 +92,7 @@ export function traceEvents(t: TraceCell | null): TraceEvent[] {
 
 /** Drop facts that mention an identifier (it was assigned). */
 export function invalidate(s: State, ident: string): void {
-  const re = new RegExp(`(^|[^A-Za-z0-9_])${ident.replace(/[$]/g, '\\$')}($|[^A-Za-z0-9_])`);
+  const re = new RegExp(`(^|[^A-Za-z0-9_])${ident.replace(/[.*+?^${}()|[\]\\\-]/g, '\\$&')}($|[^A-Za-z0-9_])`);
   for (const k of [...s.facts.keys()]) if (k === ident || re.test(k)) s.facts.delete(k);
   for (const k of [...s.binds.keys()]) if (k === ident) s.binds.delete(k);
 }
