@@ -9,6 +9,8 @@ export interface AnalyzeOptions {
   all?: boolean;             // report pre-existing findings too
   /** Overrides for file contents (unsaved editor buffers), by absolute path. */
   readFile?: (absPath: string) => string | undefined;
+  /** Collect lock sites for hovers (default true; the CLI turns it off). */
+  sites?: boolean;
   /** Disallow loading profile files from disk (untrusted workspace). */
   untrusted?: boolean;
   signal?: AbortSignal;

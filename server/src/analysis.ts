@@ -23,10 +23,12 @@ import type { FunctionResult, RawFinding } from './sim/interpret';
 export interface AnalysisCache {
   headers: Map<string, CImage | null>;
   profiles: Map<string, ChosenProfile>;
+  /** Tree files read so far (headers are looked up once per including file). */
+  files: Map<string, string | undefined>;
 }
 
 export function createCache(): AnalysisCache {
-  return { headers: new Map(), profiles: new Map() };
+  return { headers: new Map(), profiles: new Map(), files: new Map() };
 }
 
 export function isCSource(name: string, text: string): boolean {
@@ -41,9 +43,10 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalysisResult> {
   const started = Date.now();
   await initParser();
   const cache = opts.cache ?? createCache();
-  const tree = treeReader(opts);
-  if (isCSource(opts.name, opts.text)) return (await analyzeCFile(opts, tree, cache, started)).result;
-  return analyzePatch(opts, tree, cache, started, { sites: true }).then((r) => r.result);
+  const tree = treeReader(opts, cache);
+  const sites = opts.sites ?? true;
+  if (isCSource(opts.name, opts.text)) return (await analyzeCFile(opts, tree, cache, started, { sites })).result;
+  return analyzePatch(opts, tree, cache, started, { sites }).then((r) => r.result);
 }
 
 /** Lock-event traces of the touched functions (or of `functions` by name). */
@@ -52,7 +55,7 @@ export async function collectTraces(
 ): Promise<{ profile: Profile | null; traces: Trace[]; notes: string[]; origin?: string }> {
   await initParser();
   const cache = opts.cache ?? createCache();
-  const tree = treeReader(opts);
+  const tree = treeReader(opts, cache);
   if (isCSource(opts.name, opts.text)) {
     const r = await analyzeCFile(opts, tree, cache, Date.now(), { traces: true, only: opts.functions });
     return { profile: r.chosen.profile, traces: r.traces, notes: r.result.notes, origin: r.chosen.origin };
@@ -61,8 +64,13 @@ export async function collectTraces(
   return { profile: r.chosen.profile, traces: r.traces, notes: r.result.notes, origin: r.chosen.origin };
 }
 
-function treeReader(opts: AnalyzeOptions): TreeReader | null {
-  const base = opts.tree ? fsTree(opts.tree) : null;
+function treeReader(opts: AnalyzeOptions, cache?: AnalysisCache): TreeReader | null {
+  const raw = opts.tree ? fsTree(opts.tree) : null;
+  const files = cache?.files;
+  const base: TreeReader | null = raw && files ? {
+    root: raw.root,
+    read: (rel) => { if (files.has(rel)) return files.get(rel); const t = raw.read(rel); files.set(rel, t); return t; },
+  } : raw;
   if (!base || !opts.readFile) return base;
   const over = opts.readFile;
   return { root: base.root, read: (rel) => over(path.join(base.root ?? '', rel)) ?? base.read(rel) };
@@ -87,7 +95,8 @@ async function analyzeCFile(opts: AnalyzeOptions, tree: TreeReader | null, cache
       if (opts.signal?.aborted) throw new Error('cancelled');
       if (collect.only && !collect.only.includes(fn.name)) continue;
       const input = img.input(fn);
-      const r = provider.resultOf(input, !!(collect.sites || collect.traces), { sites: collect.sites, traces: collect.traces });
+      const r = provider.resultOf(input, !!(collect.sites || collect.traces), { sites: collect.sites, traces: collect.traces })
+        ?? provider.resultOf(input, true);
       if (!r) continue;
       const fs = toFindings(r, fn, rel, undefined, undefined, false, fn.hasErrors);
       findings.push(...fs);

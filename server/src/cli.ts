@@ -29,7 +29,13 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
   }
 }
 
-if (require.main === module) {
+import { isMainThread, parentPort, workerData } from 'worker_threads';
+import { runChunk } from './cli/check-worker';
+
+if (!isMainThread && workerData?.mmlockCheck) {
+  // A worker of `mmlock check` (cli/check-worker.ts): analyse its chunk and hand the results back.
+  runChunk(workerData.mmlockCheck).then((r) => parentPort!.postMessage(r), (e) => { throw e; });
+} else if (require.main === module) {
   const io: CliIO = {
     out: (s) => process.stdout.write(s),
     err: (s) => process.stderr.write(s),

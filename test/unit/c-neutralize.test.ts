@@ -220,3 +220,19 @@ test('neutralize is linear on a large input', () => {
   const ts = time(small), tb = time(big);
   assert.ok(tb < ts * 40, `10x input took ${(tb / ts).toFixed(1)}x the time`);
 });
+
+test('deep nesting stays fast: brackets, conditionals at file scope and in bodies, nested type arguments', () => {
+  const cases = [
+    'void f(void){ x = ' + 'f('.repeat(10000) + 'unsigned long' + ')'.repeat(10000) + '; }',
+    '#ifdef X\nint a;\n'.repeat(5000) + 'int x;\n' + '#else\nint b;\n#endif\n'.repeat(5000),
+    'void f(void){\n' + '#ifdef X\na();\n'.repeat(5000) + 'x();\n' + '#else\nb();\n#endif\n'.repeat(5000) + '}\n',
+    'void f(void){\n' + 'list_for_each_entry(a, b, c)\n'.repeat(10000) + 'x();\n}\n',
+    '{'.repeat(10000) + '}'.repeat(10000),
+  ];
+  for (const text of cases) {
+    const t0 = Date.now();
+    const out = neutralize(text).text;
+    assert.equal(out.length, text.length);
+    assert.ok(Date.now() - t0 < 2000, `took ${Date.now() - t0} ms`);
+  }
+});

@@ -2,7 +2,7 @@
 // into simulator inputs on demand (converting a body to plain objects costs, so only when used).
 import { parseC, disposeC } from '../c/parser';
 import type { CFile, CFunction } from '../c/types';
-import { toAst } from '../sim/ast';
+import { toAst, Ast } from '../sim/ast';
 import type { FunctionInput } from '../sim/interpret';
 import { baseType, localTypes } from '../sim/locals';
 import type { FunctionSource } from './summaries';
@@ -31,10 +31,17 @@ export function makeImage(path: string, text: string, opts: ImageOptions = {}): 
   const input = (fn: CFunction): FunctionInput => {
     let fi = inputs.get(fn);
     if (fi) return fi;
-    const body = toAst(fn.body);
     const params = fn.params.map((p) => ({ name: p.name, type: baseType(p.type) }));
+    // The body is converted to plain objects only when the function is simulated.
+    let body: Ast | undefined;
+    let locals: Map<string, string> | undefined;
+    const node = fn.body;
     fi = {
-      name: fn.name, file: path, src: text, body, params, locals: localTypes(body, text, params),
+      name: fn.name, file: path, src: text, params,
+      get body() { return body ?? (body = toAst(node)); },
+      get locals() { return locals ?? (locals = localTypes(this.body, text, params)); },
+      bodyText: text.slice(fn.body.startIndex, fn.body.endIndex),
+      bodyLine: fn.body.startPosition.row + 1,
       annotations: fn.annotations, line: fn.startLine, endLine: fn.endLine,
       partial: synthetic.some((l) => l >= fn.startLine && l <= fn.endLine),
       returnsPointer: /\*\s*$/.test(fn.returnType),

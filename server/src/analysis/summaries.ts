@@ -3,7 +3,35 @@
 // analysed when first called, once, and their summaries used at call sites.
 import { analyzeFunction, FunctionInput, FunctionResult, InterpretContext, Limits, OrderLike } from '../sim/interpret';
 import type { Summary } from '../sim/summary-types';
-import type { ProfileIndex } from '../model/resolve';
+import { gfpBlocks, ProfileIndex } from '../model/resolve';
+import type { Site } from '../sim/state';
+
+/** The text of argument `n` of the call whose arguments start at `at` (just after the '('). */
+function nthArg(text: string, at: number, n: number): string | undefined {
+  let depth = 0;
+  let start = at;
+  let idx = 0;
+  for (let i = at; i < text.length; i++) {
+    const ch = text[i];
+    if (ch === '(' || ch === '[' || ch === '{') depth++;
+    else if (ch === ')' || ch === ']' || ch === '}') {
+      if (depth === 0) return idx === n ? text.slice(start, i) : undefined;
+      depth--;
+    } else if (ch === ',' && depth === 0) {
+      if (idx === n) return text.slice(start, i);
+      idx++;
+      start = i + 1;
+    }
+  }
+  return undefined;
+}
+
+function siteAt(fn: FunctionInput, offsetInBody: number): Site {
+  let line = fn.bodyLine ?? fn.line;
+  const t = fn.bodyText!;
+  for (let i = t.indexOf('\n'); i >= 0 && i < offsetInBody; i = t.indexOf('\n', i + 1)) line++;
+  return { file: fn.file, line, col: 1 };
+}
 
 export interface FunctionSource {
   /** The definition of a function by name, or undefined. */
@@ -57,11 +85,66 @@ export class SummaryProvider {
     };
   }
 
+  /**
+   * A function that calls nothing that can change lock state (no lock or context API, no callee
+   * whose summary does) needs no simulation: nothing in it can be reported, and all its callers
+   * need to know is whether it may sleep. Most of mm/ is such code.
+   */
+  private withoutLocks(fn: FunctionInput, k: string): FunctionResult | undefined {
+    const text = fn.bodyText;
+    if (text === undefined || fn.annotations.length) return undefined;
+    const calls: { name: string; at: number }[] = [];
+    const re = /([A-Za-z_]\w*)\s*\(/g;
+    for (let m = re.exec(text); m; m = re.exec(text)) calls.push({ name: m[1], at: m.index + m[0].length });
+    let maySleep: Summary['maySleep'] = null;
+    const gfpParams: number[] = [];
+    this.active.add(k);
+    this.depth++;
+    try {
+      for (const c of calls) {
+        const api = this.ix.apis.get(c.name);
+        if (api) {
+          if (api.effects.some((e) => e.op !== 'may-sleep')) return undefined;
+          if (maySleep) continue;
+          const e = api.effects.find((x) => x.op === 'may-sleep') as { gfpArg?: number } | undefined;
+          if (!e) continue;
+          if (e.gfpArg !== undefined) {
+            const arg = nthArg(text, c.at, e.gfpArg);
+            if (arg === undefined) continue;
+            const p = fn.params.findIndex((q) => q.name === arg.trim());
+            if (p >= 0) { if (!gfpParams.includes(p)) gfpParams.push(p); continue; }
+            if (gfpBlocks(arg, this.ix) !== true) continue;
+          }
+          maySleep = { site: siteAt(fn, c.at), why: `${c.name}() may sleep` };
+          continue;
+        }
+        if (c.name === fn.name) continue;
+        const callee = this.find(c.name);
+        if (!callee) continue;
+        const sum = this.resultOf(callee, false)?.summary;
+        if (!sum) continue;
+        if (sum.takes.length || sum.exits.some((e) => e.acquired.length || e.released.length || e.rcu || e.preempt || e.irqOff) || sum.requires.length) return undefined;
+        if (!maySleep && sum.maySleep) maySleep = { site: siteAt(fn, c.at), why: `${c.name}() may sleep (${sum.maySleep.why})` };
+      }
+    } finally {
+      this.depth--;
+      this.active.delete(k);
+    }
+    return {
+      findings: [], traces: [], sites: [], nestings: [],
+      summary: { name: fn.name, file: fn.file, maySleep, gfpParams, takes: [], exits: [{ ret: 'unknown', acquired: [], released: [] }], requires: [], complete: true },
+    };
+  }
+
   /** Analyse a function (memoised unless sites/traces are wanted, which need a fresh run). */
   resultOf(fn: FunctionInput, fresh: boolean, collect: { sites?: boolean; traces?: boolean } = {}): FunctionResult | undefined {
     const k = SummaryProvider.key(fn);
     if (!fresh && this.memo.has(k)) return this.memo.get(k) ?? undefined;
     if (this.active.has(k) || this.depth >= MAX_DEPTH) return undefined; // recursion: no summary
+    if (!collect.sites && !collect.traces && !fresh) {
+      const cheap = this.withoutLocks(fn, k);
+      if (cheap) { this.memo.set(k, cheap); return cheap; }
+    }
     this.active.add(k);
     this.depth++;
     try {

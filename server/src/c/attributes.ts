@@ -64,12 +64,15 @@ function learnAttributeDefines(w: Work): Set<string> {
   return out;
 }
 
+/** Allowed in an attribute macro's body (`#define check_canary_attributes inline`); blanking them only loses a hint. */
+const FUNCTION_SPECIFIERS = new Set(['inline', '__inline', '__inline__']);
+
 function isAttributeBody(body: string, known: Map<string, boolean>): boolean {
   const bt = scan(body);
   for (let j = 0; j < bt.count; j++) {
     if (bt.kind[j] !== Tok.Ident) return false;
     const id = body.slice(bt.start[j], bt.end[j]);
-    if (ATTR_BARE.has(id) || known.get(id) === true) continue;
+    if (ATTR_BARE.has(id) || FUNCTION_SPECIFIERS.has(id) || known.get(id) === true) continue;
     if (ATTR_CALL.has(id) && j + 1 < bt.count && bt.kind[j + 1] === Tok.Punct && bt.sub[j + 1] === 40) {
       // skip the balanced argument list
       let d = 0, k = j + 1;

@@ -3,10 +3,8 @@ import { DECL_MACROS, TAG_WORDS, TYPE_WORDS } from './kernel-macros';
 import { Dir, Tok } from './scanner';
 import { argRanges, hasNewline, nextSig, pad, type Work } from './token-utils';
 
-export const isMacroName = (id: string): boolean => {
-  const c = id.charCodeAt(0);
-  return c >= 65 && c <= 90 && id.toUpperCase() === id;
-};
+/** Kernel convention: macros are upper case (`PAGEFLAG`, `__CLEARPAGEFLAG`, `DEFINE_PER_CPU`). */
+export const isMacroName = (id: string): boolean => /^_*[A-Z][A-Z0-9_]*$/.test(id);
 
 export function isSyscallDefine(id: string): boolean {
   return /^(COMPAT_)?SYSCALL_DEFINE[0-6]$/.test(id);
@@ -90,27 +88,38 @@ export function rewriteDeclMacro(w: Work, match: Int32Array, id: string, open: n
 /** Each argument written as a type (`struct foo`, `unsigned long`, `const struct x *`) becomes one identifier. */
 export function mangleTypeArgs(w: Work, match: Int32Array, open: number, close: number): void {
   const { t, text, removed } = w;
-  let any = false; // cheap pre-check: a type word anywhere in the list
-  for (let j = open + 1; j < close && !any; j++) {
-    if (t.kind[j] === Tok.Ident && !removed[j] && TYPE_WORDS.has(text.slice(t.start[j], t.end[j]))) any = true;
-  }
-  if (!any) return;
-  for (const [a, b] of argRanges(t, removed, match, open, close)) {
-    const toks: number[] = [];
-    for (let j = a; j < b; j++) if (!removed[j] && t.kind[j] !== Tok.Directive) toks.push(j);
-    if (toks.length < 2 || !isTypeArg(w, toks)) continue;
-    const s = t.start[toks[0]], e = t.end[toks[toks.length - 1]];
-    const region = text.slice(s, e);
-    if (/^[A-Za-z0-9_ \t*]*$/.test(region)) {
-      w.edits.push({ s, e, r: region.replace(/[ \t*]/g, '_') });
-      for (const j of toks) removed[j] = 2;
-    } else {
-      // Line breaks or comments inside: keep the first word (made a non-keyword), blank the others.
-      for (const j of toks.slice(1)) removed[j] = 1;
-      const first = text.slice(t.start[toks[0]], t.end[toks[0]]);
-      w.edits.push({ s: t.start[toks[0]], e: t.end[toks[0]], r: '_' + first.slice(1) });
-      removed[toks[0]] = 2;
+  // One pass over the top-level tokens (nested brackets are jumped over, so nesting stays linear).
+  let toks: number[] = [], plain = true, typeWord = false;
+  for (let j = open + 1; j <= close; j++) {
+    if (removed[j] || t.kind[j] === Tok.Directive) continue;
+    if (t.kind[j] === Tok.Punct) {
+      const c = t.sub[j];
+      if (c === 44 || j === close) {
+        if (plain && typeWord && toks.length >= 2 && isTypeArg(w, toks)) mangle(w, toks);
+        toks = []; plain = true; typeWord = false;
+        continue;
+      }
+      if ((c === 40 || c === 91 || c === 123) && match[j] > j) { plain = false; j = match[j]; continue; }
+    } else if (t.kind[j] === Tok.Ident && !typeWord && TYPE_WORDS.has(text.slice(t.start[j], t.end[j]))) {
+      typeWord = true;
     }
+    if (plain) toks.push(j);
+  }
+}
+
+function mangle(w: Work, toks: number[]): void {
+  const { t, text, removed } = w;
+  const s = t.start[toks[0]], e = t.end[toks[toks.length - 1]];
+  const region = text.slice(s, e);
+  if (/^[A-Za-z0-9_ \t*]*$/.test(region)) {
+    w.edits.push({ s, e, r: region.replace(/[ \t*]/g, '_') });
+    for (const j of toks) removed[j] = 2;
+  } else {
+    // Line breaks or comments inside: keep the first word (made a non-keyword), blank the others.
+    for (const j of toks.slice(1)) removed[j] = 1;
+    const first = text.slice(t.start[toks[0]], t.end[toks[0]]);
+    w.edits.push({ s: t.start[toks[0]], e: t.end[toks[0]], r: '_' + first.slice(1) });
+    removed[toks[0]] = 2;
   }
 }
 

@@ -17,7 +17,8 @@
 //   7. at file scope, a macro invocation without `;` (`postcore_initcall(f)`, `INTERVAL_TREE_DEFINE(...)`)
 //      is blanked, and so is a `__lowercase` attribute between a return type and a function name;
 //   8. `uninitialized_var(x)` in a declaration becomes `x`;
-//   9. GNU forms: `case 1 ... 3:` becomes `case 1 | 3:`, `__alignof__(expr)` becomes `sizeof(expr)`,
+//   9. `typeof(expr) v;` declarations get an identifier-shaped type;
+//  10. GNU forms: `case 1 ... 3:` becomes `case 1 | 3:`, `__alignof__(expr)` becomes `sizeof(expr)`,
 //      `offsetof(T, a[i])` is parsed as a plain macro call.
 import { blankAttributes } from './attributes';
 import { C_KEYWORDS, DECLARATOR_WRAPPERS } from './kernel-macros';
@@ -61,6 +62,7 @@ export interface Neutralized {
   loops: MacroLoop[];
 }
 
+const TYPEOF = new Set(['typeof', '__typeof__', '__typeof']);
 const ALIGNOF = new Set(['__alignof__', '__alignof', '_Alignof', 'alignof']);
 const STATEMENT_AFTER = new Set([59, 123, 125, 41, 58]); // ; { } ) :
 const DECL_AFTER = new Set([59, 125]);                    // ; }
@@ -129,6 +131,7 @@ export function neutralize(text: string, opts: NeutralizeOptions = {}): Neutrali
       continue;
     }
     const close = match[open];
+    if (TYPEOF.has(id) && inFn && atStatementStart(i) && typeofDeclaration(i, close)) { i = close; continue; }
     if (DECLARATOR_WRAPPERS.has(id)) { removed[i] = 1; removed[open] = 1; removed[close] = 1; continue; }
     if (ALIGNOF.has(id)) { w.edits.push({ s: t.start[i], e: t.end[i], r: pad('sizeof', id.length) }); removed[i] = 2; continue; }
     if (id === 'offsetof') offsetofAsMacro(i, open, close);
@@ -191,7 +194,11 @@ export function neutralize(text: string, opts: NeutralizeOptions = {}): Neutrali
   function invocationWithoutSemicolon(close: number): boolean {
     const after = nextSig(t, removed, close);
     if (after < 0) return true;
-    return t.kind[after] === Tok.Ident && hasNewline(text, t.end[close], t.start[after]);
+    if (t.kind[after] !== Tok.Ident) return false;
+    if (hasNewline(text, t.end[close], t.start[after])) return true;
+    // `PAGEFLAG(Reclaim, reclaim) TESTCLEARFLAG(Reclaim, reclaim)`: another invocation on the line.
+    const open = nextSig(t, removed, after);
+    return isMacroName(tokText(w, after)) && open >= 0 && isPunct(t, open, 40);
   }
 
   /** `void __paginginit f(` / `int __weak f(`: a `__lowercase` word between a return type and a function name. */
@@ -203,6 +210,17 @@ export function neutralize(text: string, opts: NeutralizeOptions = {}): Neutrali
     if (p < 0) return;
     const typeBefore = isPunct(t, p, 42) || (t.kind[p] === Tok.Ident && !NOT_A_RETURN_TYPE.has(tokText(w, p)));
     if (typeBefore) removed[i] = 1;
+  }
+
+  /** `typeof(x.y) v;` starting a declaration: the type becomes one identifier (`typeof_x_y_ v;`). */
+  function typeofDeclaration(i: number, close: number): boolean {
+    const after = nextSig(t, removed, close);
+    if (after < 0 || !(t.kind[after] === Tok.Ident || isPunct(t, after, 42))) return false;
+    const s = t.start[i], e = t.end[close];
+    if (hasNewline(text, s, e)) return false;
+    w.edits.push({ s, e, r: text.slice(s, e).replace(/[^A-Za-z0-9_]/g, '_') });
+    for (let j = i; j <= close; j++) removed[j] = 2;
+    return true;
   }
 
   /** tree-sitter's offsetof takes a field name only; `offsetof(T, a[i])` is parsed as a call instead. */

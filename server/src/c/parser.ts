@@ -99,6 +99,11 @@ export function reparseC(old: CFile, newText: string, _edit?: Partial<Edit>, opt
   return build(newText, opts, { file: old });
 }
 
+/** tree-sitter-c on the text as is, without the neutralize pass (for comparisons). Delete the tree. */
+export function parseRaw(text: string): Tree {
+  return runParse(text, null, {});
+}
+
 /** Frees the tree's WASM memory. The CFile's nodes must not be used afterwards. */
 export function disposeC(file: CFile): void {
   file.tree.delete();

@@ -65,13 +65,18 @@ export class BranchDepth {
 export function selectBranches(w: Work, mode: BranchMode): void {
   if (mode === 'keep') return;
   const { t, removed } = w;
-  for (const g of findGroups(w)) {
+  const groups = findGroups(w);
+  // #if token -> its #endif: a nested group is skipped over when judging its parent's branches
+  // (it is judged on its own), which keeps deep nesting linear.
+  const endOf = new Map<number, number>();
+  for (const g of groups) endOf.set(g.dirs[0], g.dirs[g.dirs.length - 1]);
+  for (const g of groups) {
     if (removed[g.dirs[0]]) continue;                   // inside a dropped branch
     const last = g.dirs[g.dirs.length - 1];
     if (t.sub[last] !== Dir.Endif) continue;            // unterminated: leave it
     const keep = keptBranch(w, g);
     const always = g.inFunction && mode === 'first';
-    if (!always && keep === 0 && allWhole(w, g)) continue;
+    if (!always && keep === 0 && allWhole(w, g, endOf)) continue;
     for (let b = 0; b < g.dirs.length - 1; b++) {
       removed[g.dirs[b]] = 1;
       if (b === keep) continue;
@@ -146,12 +151,17 @@ function endsWithInvocation(w: Work, last: number, branchStart: number): boolean
 }
 
 /** Does every branch hold whole statements: balanced brackets, ending at `;` or `}` (or empty)? */
-function allWhole(w: Work, g: Group): boolean {
+function allWhole(w: Work, g: Group, endOf: Map<number, number>): boolean {
   const { t, removed } = w;
   for (let b = 0; b < g.dirs.length - 1; b++) {
     let bal = 0, last = -1, first = -1;
     for (let j = g.dirs[b] + 1; j < g.dirs[b + 1]; j++) {
-      if (removed[j] || t.kind[j] === Tok.Directive) continue;
+      if (removed[j]) continue;
+      if (t.kind[j] === Tok.Directive) {
+        const end = endOf.get(j);
+        if (end !== undefined && end > j) j = end;
+        continue;
+      }
       if (first < 0) first = j;
       last = j;
       if (t.kind[j] !== Tok.Punct) continue;

@@ -7,6 +7,8 @@ import { formatText, summaryLine } from './format-text';
 import { toSarif } from './format-sarif';
 import { runWhatIf } from './what-if';
 import { analyze, createCache } from '../analysis';
+import type { AnalysisResult } from '../analysis-types';
+import { runParallel, workerCount } from './check-worker';
 import type { Finding } from '../findings';
 
 const FLAGS = {
@@ -37,18 +39,26 @@ export const runCheck: Command = async (argv, io) => {
   let profile = '';
   let origin = '';
   const notes: string[] = [];
-  for (const name of expandInputs(a.positional, io.cwd)) {
-    const input = await readInput(name, io);
-    const r = await analyze({
-      name: input.name, text: input.text, tree, profile: (a.flags.profile as string | undefined) ?? 'auto',
-      all: !!a.flags.all, cache, cwd: io.cwd,
-    });
+  const names = expandInputs(a.positional, io.cwd);
+  const profileArg = (a.flags.profile as string | undefined) ?? 'auto';
+  const workers = names.includes('-') ? 1 : workerCount(names.length);
+  // Many files: spread them over the cores (results come back in input order).
+  const parallel = workers > 1 ? await runParallel({ inputs: names, tree, profile: profileArg, all: !!a.flags.all, cwd: io.cwd }, workers) : undefined;
+  for (const name of names) {
+    let r: AnalysisResult;
+    const part = parallel?.find((p) => p.name === name);
+    if (part?.error) throw Object.assign(new Error(part.error.message), { file: part.error.file, line: part.error.line });
+    if (part?.result) r = part.result;
+    else {
+      const input = await readInput(name, io);
+      r = await analyze({ name: input.name, text: input.text, tree, profile: profileArg, all: !!a.flags.all, cache, cwd: io.cwd, sites: false });
+    }
     findings.push(...r.findings);
     functions += r.stats.functions;
     files += r.stats.files;
     profile = r.profile.id;
     origin = r.profile.origin;
-    notes.push(...r.notes.map((n) => `${input.name}: ${n}`));
+    notes.push(...r.notes.map((n) => `${name}: ${n}`));
   }
   const ms = Date.now() - started;
   if (format === 'json') {

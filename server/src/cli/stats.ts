@@ -4,7 +4,7 @@
 // directly in it (mm/ means mm/*.c; subdirectories are not searched).
 import { oneOf, parseArgs, UsageError } from './args';
 import { expandInputs, readInput } from './inputs';
-import type { CliIO, Command } from './io';
+import type { Command } from './io';
 import { collectStats, type ParseStats, type StatsInput } from '../c/stats';
 
 const HELP = `usage: mmlock stats [--profile auto|ID|FILE] [--format text|json] [--list N] PATH...

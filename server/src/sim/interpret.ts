@@ -29,6 +29,8 @@ export interface FunctionInput {
   annotations: { kind: 'acquires' | 'releases' | 'must_hold'; expr: string }[];
   partial?: boolean;         // a fragment (hunk-only mode): no balance checks
   returnsPointer?: boolean;  // NULL is then a failure return, not success
+  bodyText?: string;         // the body's text (lets callers decide cheaply whether to simulate)
+  bodyLine?: number;         // 1-based line where the body starts
   line: number;              // 1-based line of the definition
   endLine: number;
 }
@@ -61,7 +63,7 @@ export interface FunctionResult {
 }
 
 export interface Limits { maxStatesPerNode: number; maxSteps: number; maxMs: number }
-export const DEFAULT_LIMITS: Limits = { maxStatesPerNode: 48, maxSteps: 60_000, maxMs: 400 };
+export const DEFAULT_LIMITS: Limits = { maxStatesPerNode: 48, maxSteps: 60_000, maxMs: 300 };
 
 export interface InterpretContext {
   ix: ProfileIndex;
@@ -126,13 +128,38 @@ export function analyzeFunction(fn: FunctionInput, ctx: InterpretContext): Funct
     lockish.set(name, v);
     return v;
   };
+  const relevantMemo = new Map<Ast, boolean>();
   const relevantRegion = (n: Ast): boolean => {
+    let v = relevantMemo.get(n);
+    if (v !== undefined) return v;
+    v = false;
     if (n.type === 'call_expression') {
       const f = child(n, 'function');
-      if (f && f.type === 'identifier' && isLockishName(textOf(src, f))) return true;
+      if (f && f.type === 'identifier' && isLockishName(textOf(src, f))) v = true;
     }
-    if (n.type === 'return_statement' || n.type === 'goto_statement') return false;
-    return n.kids.some(relevantRegion);
+    if (!v && n.type !== 'return_statement' && n.type !== 'goto_statement') v = n.kids.some(relevantRegion);
+    relevantMemo.set(n, v);
+    return v;
+  };
+  // Whether evaluating an expression can change the state (else it runs on the state as it is).
+  const mutatesMemo = new Map<Ast, boolean>();
+  const mutates = (n: Ast): boolean => {
+    let v = mutatesMemo.get(n);
+    if (v !== undefined) return v;
+    const walk = (x: Ast): boolean => {
+      if (x.type === 'assignment_expression' || x.type === 'update_expression' || x.type === 'init_declarator') return true;
+      if (x.type === 'call_expression') {
+        const f = child(x, 'function');
+        if (f && f.type === 'identifier') {
+          const name = textOf(src, f);
+          if (ix.apis.has(name) || isLockishName(name)) return true;
+        }
+      }
+      return x.kids.some(walk);
+    };
+    v = walk(n);
+    mutatesMemo.set(n, v);
+    return v;
   };
   // Variables whose value the function returns: constant assignments to them are remembered,
   // so exits can be told apart by return value.
@@ -162,7 +189,8 @@ export function analyzeFunction(fn: FunctionInput, ctx: InterpretContext): Funct
 
   const report = (code: FindingCode, at: Ast, message: string, locks: string[], classes: (string | null)[],
     related: RawFinding['related'], source?: string): void => {
-    const key = `${code}:${at.start}:${locks.join(',')}`;
+    const cls = classes.filter((c): c is string => !!c);
+    const key = `${code}:${at.row}:${at.col}:${cls.length ? cls.join(',') : locks.join(',')}`;
     if (findings.has(key)) return;
     findings.set(key, {
       code, line: at.row + 1, col: at.col + 1, endLine: at.endRow + 1, endCol: at.endCol + 1,
@@ -404,6 +432,13 @@ export function analyzeFunction(fn: FunctionInput, ctx: InterpretContext): Funct
   const findHeld = (s: State, l: { class: string | null; instance: string }): number => {
     let i = s.held.findIndex((h) => h.instance === l.instance);
     if (i >= 0) return i;
+    // `ptl == pml` on this path: the two names are one lock.
+    for (const [k, v] of s.facts) {
+      if (v !== 'zero' || !k.startsWith('?') || !k.includes('!=')) continue;
+      const [a, b] = k.slice(1).split('!=');
+      const other = a === l.instance ? b : b === l.instance ? a : undefined;
+      if (other) { i = s.held.findIndex((h) => h.instance === other); if (i >= 0) return i; }
+    }
     if (l.class) {
       // Different expressions for the same lock (vma->vm_mm->mmap_lock vs mm->mmap_lock): the
       // most recent hold of that class.
@@ -770,9 +805,41 @@ export function analyzeFunction(fn: FunctionInput, ctx: InterpretContext): Funct
 
   const textFact = (s: State, u: Ast): boolean | undefined => {
     const f = s.facts.get('?' + normText(u));
-    return f ? truthy(f) : undefined;
+    const t = f ? truthy(f) : undefined;
+    return t === undefined ? undefined : isEq(u) ? !t : t;
   };
-  const normText = (u: Ast): string => textOf(src, u).replace(/\s+/g, '');
+  const normText = (u: Ast): string => {
+    if (u.type === 'binary_expression') {
+      const op = operatorOf(u, src);
+      const l = child(u, 'left');
+      const r = child(u, 'right');
+      if (l && r && (op === '==' || op === '!=')) {
+        // `ptl != pml` and `pml != ptl` are one fact; `==` is stored as the negation of `!=`.
+        const [a, b] = [normalizeLockExpr(textOf(src, l)), normalizeLockExpr(textOf(src, r))].sort();
+        return `${a}!=${b}`;
+      }
+    }
+    return textOf(src, u).replace(/\s+/g, '');
+  };
+  const isEq = (u: Ast): boolean => u.type === 'binary_expression' && operatorOf(u, src) === '==';
+
+  /** Assuming a held lock pointer equals a local lock pointer this path never set is infeasible
+   *  (collapse_pte_mapped_thp: `pml != ptl` after pte_offset_map_nolock failed). */
+  const equalsUnsetLock = (s: State, leaf: Ast, v: boolean): boolean => {
+    const u = unwrap(src, leaf);
+    if (u.type !== 'binary_expression') return false;
+    const op = operatorOf(u, src);
+    const equal = (op === '==' && v) || (op === '!=' && !v);
+    if (!equal) return false;
+    const l = child(u, 'left');
+    const r = child(u, 'right');
+    if (!l || !r || l.type !== 'identifier' || r.type !== 'identifier') return false;
+    const a = textOf(src, l);
+    const b = textOf(src, r);
+    const held = (x: string) => s.held.some((h) => h.instance === x);
+    const unset = (x: string) => !paramIndex.has(x) && fn.locals.has(x) && !held(x) && !s.binds.has(x) && !s.facts.has(x);
+    return (held(a) && unset(b)) || (held(b) && unset(a));
+  };
 
   /** Record what taking a branch tells the path. */
   const assume = (s: State, leaf: Ast, v: boolean): void => {
@@ -797,7 +864,7 @@ export function analyzeFunction(fn: FunctionInput, ctx: InterpretContext): Funct
         }
       }
     }
-    if (u.type !== 'call_expression' && !hasCallIn(u)) setFact(s, '?' + normText(u), v ? 'nonzero' : 'zero');
+    if (u.type !== 'call_expression' && !hasCallIn(u)) setFact(s, '?' + normText(u), (isEq(u) ? !v : v) ? 'nonzero' : 'zero');
   };
 
   // ---- the worklist
@@ -818,14 +885,16 @@ export function analyzeFunction(fn: FunctionInput, ctx: InterpretContext): Funct
     if (l) addHeld(init, { class: l.class, instance: l.instance, label: l.label, mode: 'write', nested: false,
       spins: apiSpins('', l.class, ix), assumed: true, site: { file: fn.file, line: fn.line, col: 1 } });
   }
+  const soft = limits.maxStatesPerNode;
   const push = (id: number, s: State): void => {
-    const k = stateKey(s);
     const set = states[id];
+    // Past half the bound, new states forget their path facts first (locks are still tracked
+    // exactly); past the bound, the function is reported as not fully analysed.
+    if (set.size >= soft && s.facts.size) { s = clone(s); s.facts.clear(); }
+    const k = stateKey(s);
     if (set.has(k)) return;
     if (set.size >= limits.maxStatesPerNode) {
       if (!limit) limit = `more than ${limits.maxStatesPerNode} lock states at one point`;
-      // Keep going with a state that forgets path facts, so locks are still tracked.
-      if (s.facts.size) { const t = clone(s); t.facts.clear(); const k2 = stateKey(t); if (!set.has(k2) && set.size < limits.maxStatesPerNode * 2) { set.set(k2, t); pending[id].push(t); if (!inWork[id]) { inWork[id] = 1; work.push(id); } } }
       return;
     }
     set.set(k, s);
@@ -855,7 +924,7 @@ export function analyzeFunction(fn: FunctionInput, ctx: InterpretContext): Funct
           for (const e of node.succ) push(e.to, node.succ.length > 1 ? clone(s) : s);
           break;
         case 'eval': {
-          const outs = evalExpr(clone(s), node.ast!);
+          const outs = evalExpr(mutates(node.ast!) ? clone(s) : s, node.ast!);
           for (const o of outs) for (const e of node.succ) push(e.to, o);
           break;
         }
@@ -879,9 +948,12 @@ export function analyzeFunction(fn: FunctionInput, ctx: InterpretContext): Funct
             const o = !calls && hasSideEffect(leaf) ? evalExpr(clone(o0), leaf)[0] : o0;
             for (const e of node.succ) {
               if (v !== undefined && e.assume !== v) continue;
-              const t = clone(o);
-              if (v === undefined && e.assume !== undefined && node.relevant !== false) assume(t, leaf, e.assume);
-              push(e.to, t);
+              if (e.assume !== undefined && equalsUnsetLock(o, leaf, e.assume)) continue;
+              if (v === undefined && e.assume !== undefined && node.relevant !== false) {
+                const t = clone(o);
+                assume(t, leaf, e.assume);
+                push(e.to, t);
+              } else push(e.to, o);
             }
           }
           break;

@@ -37,6 +37,8 @@ export interface State {
   trace: TraceCell | null;
   retFact?: Fact | 'void' | 'unknown';
   retSite?: Site;
+  /** The state's key, once computed (a pushed state is never changed again; clones drop it). */
+  key?: string;
 }
 
 const CAP = 3;
@@ -46,10 +48,11 @@ export function initialState(): State {
 }
 
 export function clone(s: State): State {
-  return { ...s, held: s.held.slice(), released: s.released.slice(), releasedAt: new Map(s.releasedAt), touched: new Set(s.touched), facts: new Map(s.facts), binds: new Map(s.binds) };
+  return { ...s, key: undefined, held: s.held.slice(), released: s.released.slice(), releasedAt: new Map(s.releasedAt), touched: new Set(s.touched), facts: new Map(s.facts), binds: new Map(s.binds) };
 }
 
 export function stateKey(s: State): string {
+  if (s.key !== undefined) return s.key;
   let k = '';
   for (const h of s.held) k += `${h.instance}|${h.mode}|${h.nested ? 'n' : ''}${h.assumed ? 'a' : ''};`;
   k += '/' + s.released.join(',') + `/${s.dropped ? 'd' : ''}${Math.min(s.rcu, CAP)}${Math.min(s.preempt, CAP)}${Math.min(s.irqOff, CAP)}/`;
@@ -57,6 +60,7 @@ export function stateKey(s: State): string {
   k += '/';
   if (s.binds.size) for (const [a, b] of [...s.binds].sort()) k += `${a}=${b},`;
   if (s.retFact) k += `/r${s.retFact}${s.retSite?.line ?? ''}`;
+  s.key = k;
   return k;
 }
 
@@ -92,9 +96,22 @@ export function traceEvents(t: TraceCell | null): TraceEvent[] {
 
 /** Drop facts that mention an identifier (it was assigned). */
 export function invalidate(s: State, ident: string): void {
-  const re = new RegExp(`(^|[^A-Za-z0-9_])${ident.replace(/[.*+?^${}()|[\]\\\-]/g, '\\$&')}($|[^A-Za-z0-9_])`);
-  for (const k of [...s.facts.keys()]) if (k === ident || re.test(k)) s.facts.delete(k);
-  for (const k of [...s.binds.keys()]) if (k === ident) s.binds.delete(k);
+  if (s.facts.size) {
+    for (const k of s.facts.keys()) if (k === ident || mentions(k, ident)) s.facts.delete(k);
+  }
+  if (s.binds.size) s.binds.delete(ident);
+}
+
+const isWord = (c: number): boolean => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+
+/** Whether `text` contains `ident` as a whole word (no RegExp: this runs for every assignment). */
+function mentions(text: string, ident: string): boolean {
+  for (let i = text.indexOf(ident); i >= 0; i = text.indexOf(ident, i + 1)) {
+    const before = i > 0 ? text.charCodeAt(i - 1) : 0;
+    const after = i + ident.length < text.length ? text.charCodeAt(i + ident.length) : 0;
+    if (!isWord(before) && !isWord(after)) return true;
+  }
+  return false;
 }
 
 export function setFact(s: State, key: string, f: Fact): void {

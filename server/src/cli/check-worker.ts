@@ -1,0 +1,58 @@
+// Checking many inputs on more than one core: the inputs are split into chunks of similar size and
+// all but the first run in worker threads started from the same CLI entry.
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { Worker } from 'worker_threads';
+import { analyze, createCache } from '../analysis';
+import type { AnalysisResult } from '../analysis-types';
+
+export interface CheckJob { inputs: string[]; tree?: string; profile: string; all: boolean; cwd: string }
+export interface CheckPart { name: string; result?: AnalysisResult; error?: { message: string; file?: string; line?: number } }
+
+/** Analyse inputs in this thread (also what a worker runs). */
+export async function runChunk(job: CheckJob): Promise<CheckPart[]> {
+  const cache = createCache();
+  const out: CheckPart[] = [];
+  for (const name of job.inputs) {
+    try {
+      const text = fs.readFileSync(path.resolve(job.cwd, name), 'utf8');
+      const result = await analyze({ name, text, tree: job.tree, profile: job.profile, all: job.all, cache, cwd: job.cwd, sites: false });
+      out.push({ name, result });
+    } catch (e) {
+      const err = e as Error & { line?: number };
+      out.push({ name, error: { message: err.message, file: name, line: err.line } });
+    }
+  }
+  return out;
+}
+
+export function workerCount(inputs: number): number {
+  if (process.env.MMLOCK_WORKERS !== undefined) return Math.max(1, Number(process.env.MMLOCK_WORKERS) || 1);
+  return inputs >= 6 ? Math.min(os.cpus().length, 4) : 1;
+}
+
+/** Split by size so the chunks take about as long; keep each chunk in input order. */
+export function chunks(inputs: string[], n: number, cwd: string): string[][] {
+  const sized = inputs.map((f, i) => ({ f, i, size: safeSize(path.resolve(cwd, f)) })).sort((a, b) => b.size - a.size);
+  const parts = Array.from({ length: n }, () => ({ size: 0, items: [] as { f: string; i: number }[] }));
+  for (const s of sized) { const p = parts.reduce((a, b) => (b.size < a.size ? b : a)); p.items.push(s); p.size += s.size; }
+  return parts.map((p) => p.items.sort((a, b) => a.i - b.i).map((x) => x.f)).filter((c) => c.length);
+}
+
+function safeSize(p: string): number { try { return fs.statSync(p).size; } catch { return 0; } }
+
+export async function runParallel(job: CheckJob, n: number): Promise<CheckPart[]> {
+  const parts = chunks(job.inputs, n, job.cwd);
+  const entry = fs.existsSync(path.join(__dirname, 'cli.js')) ? path.join(__dirname, 'cli.js') : path.join(__dirname, '..', 'cli.js');
+  const others = parts.slice(1).map((inputs) => new Promise<CheckPart[]>((resolve, reject) => {
+    const w = new Worker(entry, { workerData: { mmlockCheck: { ...job, inputs } } });
+    w.once('message', (m: CheckPart[]) => resolve(m));
+    w.once('error', reject);
+    w.once('exit', (code) => { if (code !== 0) reject(new Error(`worker exited with ${code}`)); });
+  }));
+  const mine = await runChunk({ ...job, inputs: parts[0] ?? [] });
+  const rest = await Promise.all(others);
+  const byName = new Map([...mine, ...rest.flat()].map((p) => [p.name, p] as const));
+  return job.inputs.map((n2) => byName.get(n2)!).filter(Boolean);
+}
