@@ -9,6 +9,10 @@ export interface AnalyzeOptions {
   all?: boolean;             // report pre-existing findings too
   /** Overrides for file contents (unsaved editor buffers), by absolute path. */
   readFile?: (absPath: string) => string | undefined;
+  /** A profile object to use as is (what-if: an edited profile), instead of `profile`. */
+  profileObject?: import('./model/profile-types').Profile;
+  /** Where profileObject came from, for output (e.g. "linux-2.6.34 + what-if i_mmap_lock=mutex"). */
+  profileOrigin?: string;
   /** Collect lock sites for hovers (default true; the CLI turns it off). */
   sites?: boolean;
   /** Disallow loading profile files from disk (untrusted workspace). */

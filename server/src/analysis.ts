@@ -16,7 +16,7 @@ import type { SourceFile } from './source/types';
 import { CImage, makeImage } from './analysis/c-image';
 import { includedHeaders, ReadFile } from './analysis/headers';
 import { SummaryProvider } from './analysis/summaries';
-import { chooseProfile, ChosenProfile } from './analysis/profile-choice';
+import { chooseProfile, ChosenProfile, finish } from './analysis/profile-choice';
 import type { FunctionResult, RawFinding } from './sim/interpret';
 
 /** State kept across the inputs of one run (parsed tree headers, profiles). */
@@ -84,7 +84,7 @@ async function analyzeCFile(opts: AnalyzeOptions, tree: TreeReader | null, cache
   const chosen = profileFor(opts, tree, cache, new Map());
   const img = makeImage(rel, opts.text, { iteratorMacros: chosen.profile.iteratorMacros });
   const headers = includedHeaders(rel, opts.text, readerWith(tree, new Map(), 'tree'), cache.headers, chosen.profile.iteratorMacros);
-  const provider = new SummaryProvider([img, ...headers], chosen.ix, chosen.order, new Map());
+  const provider = providerFor([img, ...headers], chosen);
   const findings: Finding[] = [];
   const sites: LockSite[] = [];
   const functions: FunctionReport[] = [];
@@ -155,8 +155,8 @@ async function analyzePatch(opts: AnalyzeOptions, tree: TreeReader | null, cache
         const im = images.get(sf)!;
         const postHeaders = im.post ? includedHeaders(sf.path, im.post.text, readerWith(tree, postState, `p${m.index}post`), cache.headers, macros) : [];
         const preHeaders = im.pre ? includedHeaders(sf.oldPath ?? sf.path, im.pre.text, readerWith(tree, preState, `p${m.index}pre`), cache.headers, macros) : [];
-        const postProv = new SummaryProvider([...(im.post ? [im.post] : []), ...postImgs.filter((x) => x !== im.post), ...postHeaders], chosen.ix, chosen.order, new Map());
-        const preProv = new SummaryProvider([...(im.pre ? [im.pre] : []), ...preImgs.filter((x) => x !== im.pre), ...preHeaders], chosen.ix, chosen.order, new Map());
+        const postProv = providerFor([...(im.post ? [im.post] : []), ...postImgs.filter((x) => x !== im.post), ...postHeaders], chosen);
+        const preProv = providerFor([...(im.pre ? [im.pre] : []), ...preImgs.filter((x) => x !== im.pre), ...preHeaders], chosen);
         // Touched: a changed line inside (post), or a removed line inside (pre), matched by name.
         const names = new Set<string>();
         if (im.post) for (const f of functionsTouching(im.post.file, sf.changedPost)) names.add(f.name);
@@ -197,7 +197,26 @@ async function analyzePatch(opts: AnalyzeOptions, tree: TreeReader | null, cache
   return { result, traces, chosen };
 }
 
+/** Callee lookup in these images, with their globals and struct field types (first image wins). */
+function providerFor(images: CImage[], chosen: ChosenProfile): SummaryProvider {
+  const globals = new Map<string, string>();
+  const fields = new Map<string, string>();
+  for (const img of [...images].reverse()) {
+    for (const [k, v] of img.globals()) globals.set(k, v);
+    for (const [k, v] of img.fields()) fields.set(k, v);
+  }
+  return new SummaryProvider(images, chosen.ix, chosen.order, globals, undefined, fields);
+}
+
 function profileFor(opts: AnalyzeOptions, tree: TreeReader | null, cache: AnalysisCache, overrides: Map<string, string>): ChosenProfile {
+  if (opts.profileObject) {
+    const k = `object\0${opts.profileObject.id}\0${opts.profileOrigin ?? ''}`;
+    const hit = cache.profiles.get(k);
+    if (hit && hit.profile === opts.profileObject) return hit;
+    const c = finish(opts.profileObject, opts.profileOrigin ?? 'given profile');
+    cache.profiles.set(k, c);
+    return c;
+  }
   const want = opts.profile ?? 'auto';
   const touchesOrdering = overrides.has('mm/rmap.c') || overrides.has('mm/filemap.c');
   const key = `${want}\0${tree?.root ?? ''}\0${opts.untrusted ? 1 : 0}`;

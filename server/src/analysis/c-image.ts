@@ -1,6 +1,7 @@
 // One C text (a pre- or post-image, a header, a .c file) parsed once, with its functions turned
 // into simulator inputs on demand (converting a body to plain objects costs, so only when used).
 import { parseC, disposeC } from '../c/parser';
+import { globalTypes, structFields } from '../c/declarations';
 import type { CFile, CFunction } from '../c/types';
 import { toAst, Ast } from '../sim/ast';
 import type { FunctionInput } from '../sim/interpret';
@@ -8,6 +9,10 @@ import { baseType, localTypes } from '../sim/locals';
 import type { FunctionSource } from './summaries';
 
 export interface CImage extends FunctionSource {
+  /** File-scope variables' types (DEFINE_SPINLOCK(x) -> spinlock_t), computed on first use. */
+  globals(): Map<string, string>;
+  /** Struct field types declared in this text ("anon_vma_chain.anon_vma" -> "anon_vma"). */
+  fields(): Map<string, string>;
   path: string;
   text: string;
   file: CFile;
@@ -49,7 +54,11 @@ export function makeImage(path: string, text: string, opts: ImageOptions = {}): 
     inputs.set(fn, fi);
     return fi;
   };
+  let globals: Map<string, string> | undefined;
+  let fields: Map<string, string> | undefined;
   return {
+    globals: () => globals ?? (globals = globalTypes(file)),
+    fields: () => fields ?? (fields = new Map(structFields(file).map((f) => [`${f.struct}.${f.field}`, f.type] as const))),
     path, text, file, byName, input,
     lookup: (name) => { const f = byName.get(name); return f ? input(f) : undefined; },
     dispose: () => disposeC(file),

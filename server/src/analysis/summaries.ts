@@ -58,6 +58,7 @@ export class SummaryProvider {
     private readonly order: OrderLike,
     private readonly globals: Map<string, string>,
     private readonly limits?: Limits,
+    private readonly fieldTypes?: Map<string, string>,
   ) {}
 
   /** The key of a function: its file and name (the same name may be defined in pre and post images). */
@@ -80,7 +81,7 @@ export class SummaryProvider {
 
   context(collect: { sites?: boolean; traces?: boolean } = {}): InterpretContext {
     return {
-      ix: this.ix, order: this.order, globals: this.globals, summaryOf: this.summaryOf,
+      ix: this.ix, order: this.order, globals: this.globals, fieldTypes: this.fieldTypes, summaryOf: this.summaryOf,
       limits: this.limits, collectSites: collect.sites, collectTraces: collect.traces,
     };
   }

@@ -5,6 +5,13 @@
 import { oneOf, parseArgs, UsageError } from './args';
 import { expandInputs, readInput } from './inputs';
 import type { Command } from './io';
+import * as fs from 'fs';
+import * as path from 'path';
+import { chooseProfile } from '../analysis/profile-choice';
+import { resolutionStats } from '../analysis/resolution-stats';
+import { fsTree } from '../source/tree';
+import { includedHeaders } from '../analysis/headers';
+import type { CImage } from '../analysis/c-image';
 import { collectStats, type ParseStats, type StatsInput } from '../c/stats';
 
 const HELP = `usage: mmlock stats [--profile auto|ID|FILE] [--format text|json] [--list N] PATH...
@@ -16,7 +23,39 @@ const HELP = `usage: mmlock stats [--profile auto|ID|FILE] [--format text|json] 
 
 const SPEC = { profile: 'value', format: 'value', list: 'value', help: 'bool' } as const;
 
+/** A reader for the kernel tree that contains `p` (the nearest ancestor with a Makefile and mm/). */
+function treeReaderFor(p: string): ((rel: string) => string | undefined) | undefined {
+  for (let d = fs.existsSync(p) && fs.statSync(p).isDirectory() ? p : path.dirname(p); ; d = path.dirname(d)) {
+    if (fs.existsSync(path.join(d, 'Makefile')) && fs.existsSync(path.join(d, 'mm'))) {
+      const tree = fsTree(d);
+      return (rel) => tree.read(rel);
+    }
+    if (path.dirname(d) === d) return undefined;
+  }
+}
+
+/** Field and global types from the headers the inputs include (one level), read from their tree. */
+async function headerTypes(p: string, inputs: StatsInput[]): Promise<{ fields: Map<string, string>; globals: Map<string, string> }> {
+  const fields = new Map<string, string>();
+  const globals = new Map<string, string>();
+  const read = treeReaderFor(p);
+  if (!read) return { fields, globals };
+  const cache = new Map<string, CImage | null>();
+  const seen = new Set<string>();
+  for (const input of inputs) {
+    for (const img of includedHeaders(input.name.replace(/^.*?(?=mm\/)/, ''), input.text, (rel) => { const t = read(rel); return t === undefined ? undefined : { text: t, key: rel }; }, cache, [])) {
+      if (seen.has(img.path)) continue;
+      seen.add(img.path);
+      for (const [k, v] of img.fields()) fields.set(k, v);
+      for (const [k, v] of img.globals()) globals.set(k, v);
+    }
+  }
+  for (const img of cache.values()) img?.dispose();
+  return { fields, globals };
+}
+
 export const runStats: Command = async (argv, io) => {
+  const started = Date.now();
   const a = parseArgs(argv, { ...SPEC });
   if (a.flags.help) { io.out(HELP); return 0; }
   const format = oneOf('format', a.flags.format, ['text', 'json'] as const, 'text');
@@ -31,7 +70,20 @@ export const runStats: Command = async (argv, io) => {
       yield { name: input.name, text: input.text };
     }
   }
-  const stats = await collectStats(texts(), { maxListed: Math.max(list, 200) });
+  const inputs: StatsInput[] = [];
+  for await (const t of texts()) inputs.push(t);
+  const stats = await collectStats(inputs, { maxListed: Math.max(list, 200) });
+  // Resolution coverage against the profile (auto: the era of the tree the first path is in).
+  const chosen = chooseProfile({
+    profile: (a.flags.profile as string | undefined) ?? 'auto', cwd: io.cwd,
+    readTreeFile: treeReaderFor(names[0] === '-' ? io.cwd : path.resolve(io.cwd, names[0])),
+  });
+  // The tree's mm headers give struct field and global types, as in `check`.
+  const headers = await headerTypes(names[0] === '-' ? io.cwd : path.resolve(io.cwd, names[0]), inputs);
+  const res = await resolutionStats(inputs, chosen.ix, headers.fields, headers.globals);
+  Object.assign(stats, { lockCalls: res.lockCalls, unresolvedLockCalls: res.unresolvedLockCalls, resolvedLockCalls: res.resolvedLockCalls,
+    topUnresolved: res.topUnresolved, profileClassLockCalls: res.profileClassLockCalls, profile: chosen.profile.id, profileOrigin: chosen.origin });
+  stats.ms = Date.now() - started;
   if (format === 'json') {
     io.out(JSON.stringify(stats) + '\n');
   } else {
@@ -45,7 +97,8 @@ function renderText(s: ParseStats, list: number): string {
   const lines = [
     `${s.files} file${s.files === 1 ? '' : 's'}, ${s.functions} functions`,
     `parse errors: ${s.functionsWithParseErrors} functions (${pct}%)`,
-    `lock calls: ${s.lockCalls} (${s.unresolvedLockCalls} unresolved)`,
+    `lock calls: ${s.lockCalls} (${s.unresolvedLockCalls} unresolved${s.lockCalls ? `, ${(100 * s.unresolvedLockCalls / s.lockCalls).toFixed(1)}%` : ''})${(s as ParseStats & { profile?: string }).profile ? ` with profile ${(s as ParseStats & { profile?: string }).profile}` : ''}`,
+    ...((s as ParseStats & { topUnresolved?: { expr: string; count: number }[] }).topUnresolved ?? []).map((u) => `  unresolved: ${u.expr} (${u.count})`),
     `time: ${(s.ms / 1000).toFixed(2)} s`,
   ];
   for (const e of s.errorFunctions.slice(0, list)) lines.push(`${e.file}:${e.line}: ${e.function}: parse errors`);

@@ -53,6 +53,11 @@ function inputError(e: unknown): { message: string; line?: number } | null {
   return null;
 }
 
+/** Fire-and-forget sends: a closed connection (client gone, tests) must not become an unhandled rejection. */
+function quiet(p: Promise<unknown> | void): void {
+  if (p && typeof (p as Promise<unknown>).catch === 'function') (p as Promise<unknown>).catch(() => undefined);
+}
+
 function looksLikeFile(profile: string): boolean {
   return /[\\/]/.test(profile) || /\.json$/i.test(profile);
 }
@@ -68,7 +73,7 @@ export function createServer(connection: Connection, deps: LspDeps, options: Ser
   let lastStatus = '';
   const views = new Map<string, ProfileView | null>();
 
-  const log = (msg: string) => connection.console.log(msg);
+  const log = (msg: string) => { try { connection.console.log(msg); } catch { /* connection closed */ } };
 
   function profileSetting(): string {
     // An untrusted workspace may not make us load a profile file it provides.
@@ -144,7 +149,7 @@ export function createServer(connection: Connection, deps: LspDeps, options: Ser
   }
 
   function publish(uri: string, o: Outcome): void {
-    void connection.sendDiagnostics({ uri, version: o.version, diagnostics: diagnosticsOf(o) });
+    quiet(connection.sendDiagnostics({ uri, version: o.version, diagnostics: diagnosticsOf(o) }));
   }
 
   function sendStatus(o: Outcome): void {
@@ -165,13 +170,13 @@ export function createServer(connection: Connection, deps: LspDeps, options: Ser
     lastStatus = key;
     log(`mmlock: profile ${status.profile} (${status.origin}); ${status.message}`);
     for (const n of r.notes) log(`mmlock: ${n}`);
-    void connection.sendNotification(Methods.status, status);
+    quiet(connection.sendNotification(Methods.status, status));
   }
 
   const scheduler = new Scheduler<Outcome>(analyzeDoc, (uri, _v, o) => {
     publish(uri, o);
     sendStatus(o);
-    if (canRefreshLenses) void connection.sendRequest('workspace/codeLens/refresh').catch(() => undefined);
+    if (canRefreshLenses) quiet(connection.sendRequest('workspace/codeLens/refresh'));
   }, options.debounceMs ?? 120);
 
   function reanalyzeAll(): void {
@@ -215,16 +220,16 @@ export function createServer(connection: Connection, deps: LspDeps, options: Ser
   });
 
   connection.onInitialized(async () => {
-    if (canPullConfig) {
-      void connection.client.register(DidChangeConfigurationNotification.type, { section: 'mmlock' }).catch(() => undefined);
-      await pullSettings();
-      reanalyzeAll();
-    }
     connection.workspace.onDidChangeWorkspaceFolders((e) => {
       const gone = new Set(e.removed.map((f) => uriToPath(f.uri)));
       folders = [...folders.filter((f) => !gone.has(f)), ...e.added.map((f) => uriToPath(f.uri)).filter((p): p is string => !!p)];
       reanalyzeAll();
     });
+    if (canPullConfig) {
+      quiet(connection.client.register(DidChangeConfigurationNotification.type, { section: 'mmlock' }));
+      await pullSettings();
+      reanalyzeAll();
+    }
   });
 
   connection.onDidChangeConfiguration(async (change) => {
@@ -249,7 +254,7 @@ export function createServer(connection: Connection, deps: LspDeps, options: Ser
   });
   documents.onDidClose((e) => {
     scheduler.close(e.document.uri);
-    void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
+    quiet(connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] }));
   });
 
   connection.onHover(async (params, token) => {

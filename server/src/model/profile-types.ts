@@ -18,6 +18,9 @@ export interface LockClass {
   fields?: string[];
   /** global variables of this class: "swap_lock", "tasklist_lock". */
   globals?: string[];
+  /** Set by a what-if edit that changed the kind: the class's kind then wins over what the locking
+   *  primitive says (`spin_lock(&mapping->i_mmap_lock)` acquires a mutex when i_mmap_lock=mutex). */
+  kindOverridesApi?: boolean;
 }
 
 export interface OrderEdge {

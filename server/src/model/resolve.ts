@@ -124,6 +124,8 @@ export interface TypeEnv {
   bound(expr: string): string | undefined;
   /** the index of the enclosing function's parameter with this name */
   param(name: string): number | undefined;
+  /** struct field types read from the tree's headers and the file ("compact_control.zone" -> "zone") */
+  field?(structField: string): string | undefined;
 }
 
 export function typeOfName(name: string, env: TypeEnv, ix: ProfileIndex): string | undefined {
@@ -144,7 +146,7 @@ function typeOfPath(base: string, fields: string[], env: TypeEnv, ix: ProfileInd
   for (const f of fields) {
     if (!t) return undefined;
     // A field named like a conventional variable (avc->anon_vma, vmf->vma) has that variable's type.
-    t = ix.fieldTypes.get(`${t}.${f}`) ?? ix.profile.nameTypes[f];
+    t = ix.fieldTypes.get(`${t}.${f}`) ?? env.field?.(`${t}.${f}`) ?? ix.profile.nameTypes[f];
   }
   return t;
 }
@@ -167,7 +169,12 @@ export function resolveLockExpr(text: string, env: TypeEnv, ix: ProfileIndex): L
   if (!path) return { class: null, instance: inst, label };
   if (path.fields.length === 0) {
     const g = ix.byGlobal.get(path.base);
-    return { class: g ?? null, instance: inst, label };
+    if (g) return { class: g, instance: inst, label };
+    // A lock the profile does not document but the tree declares (static DEFINE_SPINLOCK(pcpu_lock)):
+    // its own class, named after it, as lockdep names it by its static key.
+    const gt = env.global(path.base);
+    if (gt && isLockType(gt) && !env.local(path.base)) return { class: ix.classes.has(path.base) ? `global:${path.base}` : path.base, instance: inst, label };
+    return { class: null, instance: inst, label };
   }
   const field = path.fields[path.fields.length - 1];
   const owner = typeOfPath(path.base, path.fields.slice(0, -1), env, ix);
@@ -178,11 +185,17 @@ export function resolveLockExpr(text: string, env: TypeEnv, ix: ProfileIndex): L
   // Unknown owner type (or a field the profile lists under another struct): the field name alone,
   // when only one class uses it.
   const byName = ix.byFieldName.get(field);
-  if (byName && byName.size === 1 && (!owner || !ix.fieldTypes.has(`${owner}.${field}`))) {
+  if (byName && byName.size === 1 && !owner) {
     return { class: [...byName][0], instance: inst, label };
   }
+  // A lock field of a known struct the profile does not document (spool->lock in a
+  // hugepage_subpool): the class is the struct field, lockdep's key for it.
+  if (owner) return { class: `${owner}.${field}`, instance: inst, label };
   return { class: null, instance: inst, label };
 }
+
+const LOCK_TYPE_RE = /^(spinlock_t|raw_spinlock_t|rwlock_t|mutex|rw_semaphore|semaphore|seqlock_t|seqcount_t|local_lock_t|percpu_rw_semaphore|srcu_struct|wait_queue_head_t)$/;
+function isLockType(t: string): boolean { return LOCK_TYPE_RE.test(t.replace(/^(struct|static|const)\s+/, '').trim()) || /lock|mutex|sem/.test(t); }
 
 /** The lock of a fixed-class API acting on an object: mmap_read_lock(mm) -> mm->mmap_lock. */
 export function classOnObject(cls: string, objText: string | undefined, ix: ProfileIndex): LockRef {

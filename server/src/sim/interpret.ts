@@ -69,6 +69,8 @@ export interface InterpretContext {
   ix: ProfileIndex;
   order: OrderLike;
   globals: Map<string, string>;
+  /** struct field types from the tree ("compact_control.zone" -> "zone") */
+  fieldTypes?: Map<string, string>;
   summaryOf(name: string): Summary | undefined;
   limits?: Limits;
   collectSites?: boolean;
@@ -89,6 +91,8 @@ function primitiveKind(api: string): 'spin' | 'sleep' | undefined {
 
 /** Whether holding a lock taken by this API makes the context atomic. */
 function apiSpins(api: string, cls: string | null, ix: ProfileIndex): boolean {
+  const c = cls ? ix.classes.get(cls) : undefined;
+  if (c?.kindOverridesApi) return c.kind === 'spinlock' || c.kind === 'raw_spinlock' || c.kind === 'rwlock' || c.kind === 'bit_spinlock';
   const p = primitiveKind(api);
   if (p) return p === 'spin';
   if (cls) {
@@ -100,6 +104,8 @@ function apiSpins(api: string, cls: string | null, ix: ProfileIndex): boolean {
 
 /** Whether acquiring (blocking, not try) with this API may sleep. */
 function apiSleeps(api: string, cls: string | null, ix: ProfileIndex): boolean {
+  const c = cls ? ix.classes.get(cls) : undefined;
+  if (c?.kindOverridesApi) return c.sleeps && !/trylock/.test(api);
   const p = primitiveKind(api);
   if (p) return p === 'sleep' && !/trylock/.test(api);
   if (cls) {
@@ -203,6 +209,7 @@ export function analyzeFunction(fn: FunctionInput, ctx: InterpretContext): Funct
     global: (n) => ctx.globals.get(n),
     bound: (e) => s.binds.get(e),
     param: (n) => paramIndex.get(n),
+    field: (f) => ctx.fieldTypes?.get(f),
   });
 
   // ---- templates for summaries: rewrite instances rooted at parameters to $i

@@ -34,7 +34,7 @@ export class TestClient {
   private versions = new Map<string, number>();
   private texts = new Map<string, string>();
 
-  constructor(readonly conn: MessageConnection, private readonly onClose: () => void) {
+  constructor(readonly conn: MessageConnection, private readonly onClose: () => void, private readonly processId: number | null) {
     conn.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => {
       this.diagnostics.set(p.uri, p);
       this.diagWaiters = this.diagWaiters.filter((w) => (w.uri === p.uri && w.pred(p) ? (w.resolve(p), false) : true));
@@ -53,7 +53,8 @@ export class TestClient {
 
   async initialize(opts: { folders?: string[]; trusted?: boolean; configuration?: boolean } = {}): Promise<InitializeResult> {
     const r = await this.conn.sendRequest<InitializeResult>('initialize', {
-      processId: process.pid, rootUri: null,
+      // In-process: null, or the server library would start a parent-process watchdog timer.
+      processId: this.processId, rootUri: null,
       workspaceFolders: (opts.folders ?? []).map((f) => ({ uri: fileUri(f), name: path.basename(f) })),
       initializationOptions: { trusted: opts.trusted ?? true },
       capabilities: {
@@ -135,6 +136,10 @@ export class TestClient {
   }
 
   async dispose(): Promise<void> {
+    // One round trip first: what the server sent before answering it has arrived, and nothing it
+    // still had to say meets a closed connection.
+    await Promise.race([this.conn.sendRequest('mmlock/profiles', {}).catch(() => undefined), new Promise((r) => setTimeout(r, 500))]);
+    await new Promise((r) => setTimeout(r, 10));
     this.conn.dispose();
     this.onClose();
   }
@@ -146,7 +151,7 @@ export function startBuiltServer(): { client: TestClient; child: ChildProcess; s
   let err = '';
   child.stderr!.on('data', (d) => { err += d; });
   const conn = createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
-  const client = new TestClient(conn, () => { if (child.exitCode === null) child.kill(); });
+  const client = new TestClient(conn, () => { if (child.exitCode === null) child.kill(); }, process.pid);
   return { client, child, stderr: () => err };
 }
 
@@ -159,7 +164,7 @@ export function startInProcessServer(deps: LspDeps, options: ServerOptions = {})
   server.listen();
   const conn = createMessageConnection(new StreamMessageReader(toClient), new StreamMessageWriter(toServer));
   // Do not end the streams: the server library exits the process when its input ends.
-  const client = new TestClient(conn, () => { server.dispose(); });
+  const client = new TestClient(conn, () => { server.dispose(); }, null);
   return { client, server };
 }
 
