@@ -17,6 +17,8 @@ export function createLanguageClient(context: vscode.ExtensionContext, log: vsco
     outputChannel: log,
     // The server pulls `mmlock.*` itself (workspace/configuration) and registers for changes.
     initializationOptions: { trusted: vscode.workspace.isTrusted },
+    // Tree files changed on disk: the server drops what it keeps across analyses.
+    synchronize: { fileEvents: vscode.workspace.createFileSystemWatcher('**/{*.c,*.h,Makefile}') },
     markdown: { isTrusted: false, supportHtml: false },
   };
   // The id 'mmlock' makes the client honour the `mmlock.trace.server` setting.

@@ -6,11 +6,17 @@ import type { StatusParams } from '../../server/src/lsp/protocol';
 
 const LANGS = new Set(['diff', 'mbox', 'c']);
 
-/** Short origin for the bar: "tree Makefile", "guessed", "setting"... (the tooltip has it all). */
-export function shortOrigin(origin: string): string {
-  const o = origin.replace(/\s*\(.*\)\s*$/, '').trim();
+/** Short origin for the bar: "tree Makefile 2.6.34", "guessed", "--profile"... (the tooltip has it all).
+ *  The core writes e.g. "linux-2.6.34 (tree Makefile 2.6.34, order from mm/rmap.c)". */
+export function shortOrigin(profile: string, origin: string): string {
+  let o = origin.trim();
+  if (o.startsWith(profile)) o = o.slice(profile.length).trim();
+  const paren = /^\((.*)\)$/.exec(o);
+  if (paren) o = paren[1];
+  o = o.split(/[,;]/)[0].replace(/\s*\(.*$/, '').trim();
   if (/^guessed/.test(o)) return 'guessed';
-  return o.length > 28 ? o.slice(0, 27) + '…' : o;
+  if (/^default/.test(o)) return 'default';
+  return o.length > 28 ? o.slice(0, 27) + '…' : o || 'default';
 }
 
 export class StatusBar implements vscode.Disposable {
@@ -29,7 +35,7 @@ export class StatusBar implements vscode.Disposable {
   update(s: StatusParams): void {
     this.last = s;
     const hunks = s.mode === 'hunk-only';
-    this.item.text = `$(${hunks ? 'warning' : 'lock'}) mm locks: ${s.profile} (${shortOrigin(s.origin)})${hunks ? ' · hunks only' : ''}`;
+    this.item.text = `$(${hunks ? 'warning' : 'lock'}) mm locks: ${s.profile} (${shortOrigin(s.profile, s.origin)})${hunks ? ' · hunks only' : ''}`;
     const md = new vscode.MarkdownString(undefined, true);
     md.appendMarkdown(`**MM Locks** — profile \`${s.profile}\`, from ${s.origin}\n\n`);
     md.appendText(s.message + '\n\n');

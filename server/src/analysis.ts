@@ -197,15 +197,28 @@ async function analyzePatch(opts: AnalyzeOptions, tree: TreeReader | null, cache
   return { result, traces, chosen };
 }
 
-/** Callee lookup in these images, with their globals and struct field types (first image wins). */
+/** Callee lookup in these images, with their globals and struct field types (first image wins).
+ *  Types are looked up on demand, so a header is only parsed when its text can hold the answer. */
 function providerFor(images: CImage[], chosen: ChosenProfile): SummaryProvider {
-  const globals = new Map<string, string>();
-  const fields = new Map<string, string>();
-  for (const img of [...images].reverse()) {
-    for (const [k, v] of img.globals()) globals.set(k, v);
-    for (const [k, v] of img.fields()) fields.set(k, v);
-  }
+  const globals = lazyMap((name) => {
+    for (const img of images) if (img.text.includes(name)) { const t = img.globals().get(name); if (t) return t; }
+    return undefined;
+  });
+  const fields = lazyMap((key) => {
+    const struct = key.slice(0, key.indexOf('.'));
+    for (const img of images) if (img.text.includes(`struct ${struct}`)) { const t = img.fields().get(key); if (t) return t; }
+    return undefined;
+  });
   return new SummaryProvider(images, chosen.ix, chosen.order, globals, undefined, fields);
+}
+
+/** A read-only Map whose values are computed (and kept) on first `get`. */
+function lazyMap(compute: (k: string) => string | undefined): Map<string, string> {
+  const known = new Map<string, string | undefined>();
+  const m = new Map<string, string>();
+  m.get = (k: string) => { if (!known.has(k)) known.set(k, compute(k)); return known.get(k); };
+  m.has = (k: string) => m.get(k) !== undefined;
+  return m;
 }
 
 function profileFor(opts: AnalyzeOptions, tree: TreeReader | null, cache: AnalysisCache, overrides: Map<string, string>): ChosenProfile {

@@ -81,7 +81,7 @@ test('hover on the lock call shows class, chain, held locks and the rule', async
     assert.ok(h);
     const md = (h.contents as MarkupContent).value;
     assert.equal((h.contents as MarkupContent).kind, 'markdown');
-    assert.match(md, /\*\*`anon_vma_lock`\*\* acquire `anon_vma->lock` in `expand_downwards\(\)`/);
+    assert.match(md, /\*\*`anon_vma_lock\(\)`\*\* takes `anon_vma->lock` in `expand_downwards\(\)`/);
     assert.match(md, /Held here on all 3 paths: `mm->mmap_sem` \[mmap_lock\] \(read\), `mm->page_table_lock` \[page_table_lock\]; on 1 of 3: `pte_ptl`/);
     assert.match(md, /✗ order is `anon_vma` → `page_table_lock`, but `page_table_lock` is held here — mm\/rmap\.c ordering comment \(2\.6\.34\)/);
     assert.deepEqual(h.range, { start: { line: 26, character: 2 }, end: { line: 26, character: 21 } });

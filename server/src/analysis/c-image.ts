@@ -27,6 +27,27 @@ export interface ImageOptions {
   syntheticLines?: number[];
 }
 
+/**
+ * An image whose text is parsed only when a lookup may find something in it: a header included
+ * by a patched file is mostly never needed (the callee or struct is not in it), and parsing all of
+ * them would dominate a small check.
+ */
+export function makeLazyImage(path: string, text: string, opts: ImageOptions = {}): CImage {
+  let img: CImage | undefined;
+  const get = (): CImage => img ?? (img = makeImage(path, text, opts));
+  const lazy: CImage = {
+    path, text,
+    get file() { return get().file; },
+    get byName() { return get().byName; },
+    input: (fn) => get().input(fn),
+    lookup: (name) => (text.includes(name) ? get().lookup(name) : undefined),
+    globals: () => get().globals(),
+    fields: () => get().fields(),
+    dispose: () => img?.dispose(),
+  };
+  return lazy;
+}
+
 export function makeImage(path: string, text: string, opts: ImageOptions = {}): CImage {
   const file = parseC(text, { iteratorMacros: opts.iteratorMacros });
   const byName = new Map<string, CFunction>();

@@ -1,7 +1,7 @@
 // The tree's headers a C file includes, parsed once per session and searched for the definitions of
 // called functions (static inline lock wrappers such as anon_vma_lock(), i_mmap_lock_write()).
 import * as path from 'path';
-import { CImage, makeImage } from './c-image';
+import { CImage, makeLazyImage } from './c-image';
 
 /** A file's text and the key it is cached under (the path for tree files; path + variant for patched ones). */
 export type ReadFile = (rel: string) => { text: string; key: string } | undefined;
@@ -26,7 +26,7 @@ export function includedHeaders(filePath: string, text: string, read: ReadFile, 
         if (!t) continue;
         let img = cache.get(t.key);
         if (img === undefined) {
-          img = makeImage(rel, t.text, { iteratorMacros });
+          img = makeLazyImage(rel, t.text, { iteratorMacros });
           cache.set(t.key, img);
         }
         if (img) { out.push(img); next.push({ from: rel, text: img.text }); }

@@ -11,7 +11,11 @@ export const LENS_COMMANDS = { simulate: 'mmlock.simulateFunction', problems: 'm
 
 function lensLine(ctx: DocContext, f: FunctionReport): number | null {
   if (ctx.kind === 'c') return isThisFile(ctx, f.file) ? f.line - 1 : null;
-  if (f.inputLine) return f.inputLine - 1;
+  if (f.inputLine) {
+    // The first line of a hunk: put the lens on its @@ header, which names the function.
+    for (const file of ctx.patch?.files ?? []) for (const h of file.hunks) if (h.lines[0]?.input === f.inputLine) return h.header - 1;
+    return f.inputLine - 1;
+  }
   const s = ctx.patch && shownLine(ctx.patch, f.file, f.line);
   return s ? s.input - 1 : null;
 }

@@ -2,16 +2,26 @@
 // from the core goes through `coreDeps`; new core entry points are wired in here, and nowhere else.
 // - analyze, collectTraces: ../analysis.ts
 // - profiles: ../model/profiles.ts; order (explain, chainThrough): ../model/order.ts
-// - simulation: ../sim/explore-all.ts over the traces (touched functions against each other and
-//   against the scenario traces collectTraces returns), rendered by ../sim/lockdep-report.ts.
-//   If the core grows a single `simulate(opts)` entry (as `mmlock simulate` uses), call it here.
-import { analyze, collectTraces } from '../analysis';
+// - simulation: ../sim/explore-run.ts (the same run as `mmlock simulate`: touched functions against
+//   each other and the era's scenario library), rendered by ../sim/lockdep-report.ts.
+import { analyze, collectTraces, createCache, type AnalysisCache } from '../analysis';
 import { orderOf } from '../model/order';
 import { isBuiltin, listProfiles, loadProfile } from '../model/profiles';
 import type { Profile } from '../model/profile-types';
-import { exploreAll } from '../sim/explore-all';
+import { runSimulation } from '../sim/explore-run';
 import { renderResultText, simulationJson } from '../sim/lockdep-report';
 import type { ClassInfo, LspDeps, ProfileView, SimulateOptions, SimulationOutput } from './deps';
+
+// One AnalysisCache per kernel tree (parsed headers, tree files, chosen profiles) lives across
+// edits: re-analysis after an edit re-reads nothing from the tree. Dropped by invalidate() when
+// tree files, settings or trust change.
+const caches = new Map<string, AnalysisCache>();
+function cacheFor(tree: string | undefined): AnalysisCache {
+  const k = tree ?? '';
+  let c = caches.get(k);
+  if (!c) caches.set(k, (c = createCache()));
+  return c;
+}
 
 function viewOf(p: Profile): ProfileView {
   const order = orderOf(p);
@@ -25,32 +35,34 @@ function viewOf(p: Profile): ProfileView {
 }
 
 async function simulate(opts: SimulateOptions): Promise<SimulationOutput> {
-  const { profile, traces, notes } = await collectTraces(opts);
-  const touched = traces.filter((t) => !t.scenario);
-  const scenarios = traces.filter((t) => t.scenario);
-  const r = exploreAll(touched, scenarios, { maxStates: opts.maxStates, signal: opts.signal });
-  const explain = profile ? orderOf(profile).explain.bind(orderOf(profile)) : null;
-  const json = simulationJson(r);
-  const text = (touched.length ? '' : 'No lock-taking path found in the touched functions.\n') + renderResultText(r, explain);
+  const { profile, traces, notes } = await collectTraces({ ...opts, cache: cacheFor(opts.tree) });
+  const run = runSimulation({
+    profile, touched: traces, functions: opts.functions, maxStates: opts.maxStates, signal: opts.signal,
+  });
+  const json = simulationJson(run.result);
+  const who = `${run.touched} function trace${run.touched === 1 ? '' : 's'} against ${run.scenarios} kernel-path trace${run.scenarios === 1 ? '' : 's'}, ${run.result.combinations} combination${run.result.combinations === 1 ? '' : 's'}`;
   return {
     profile: profile ? { id: profile.id, origin: 'analysis' } : undefined,
-    functions: [...new Set(touched.map((t) => t.name))],
+    functions: [...new Set(traces.filter((t) => !opts.functions || opts.functions.includes(t.name)).map((t) => t.name))],
     explored: json.explored, bounded: json.bounded,
     deadlocks: json.deadlocks.map((d) => ({
       threads: d.threads, cycle: d.cycle,
       steps: d.steps.map((s) => ({ thread: s.thread, op: s.op, lock: s.lock, file: s.file, line: s.line, blocked: s.blocked })),
     })),
-    text,
-    notes: [...notes, ...(r.bounded && r.boundReason ? [`search bounded: ${r.boundReason}`] : [])],
+    text: renderResultText(run.result, run.explain) + `(${who})\n`,
+    notes: [...notes, ...run.notes],
   };
 }
 
 export const coreDeps: LspDeps = {
-  analyze,
+  analyze: (opts) => analyze({ ...opts, cache: cacheFor(opts.tree) }),
   simulate,
   profileView(id, opts) {
-    if (!isBuiltin(id) && !/[\\/]|\.json$/i.test(id)) return null;      // e.g. a tree-refined profile's id
+    // The profile the analysis chose (for a tree: refined by its own ordering comments), else a built-in.
+    for (const c of cacheFor(opts.tree).profiles.values()) if (c.profile.id === id) return viewOf(c.profile);
+    if (!isBuiltin(id) && !/[\\/]|\.json$/i.test(id)) return null;
     try { return viewOf(loadProfile(id, { untrusted: opts.untrusted })); } catch { return null; }
   },
   listProfiles: () => listProfiles().map((p) => ({ id: p.id, description: `${p.era}: ${p.description}` })),
+  invalidate: () => caches.clear(),
 };

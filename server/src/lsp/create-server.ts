@@ -81,12 +81,13 @@ export function createServer(connection: Connection, deps: LspDeps, options: Ser
   }
 
   function profileView(id: string, tree?: string): ProfileView | null {
-    if (!views.has(id)) {
+    const key = `${id}\0${tree ?? ''}`;
+    if (!views.has(key)) {
       let v: ProfileView | null = null;
       try { v = deps.profileView(id, { tree, untrusted: !trusted }); } catch (e) { log(`mmlock: profile ${id}: ${(e as Error).message}`); }
-      views.set(id, v);
+      views.set(key, v);
     }
-    return views.get(id)!;
+    return views.get(key)!;
   }
 
   function contextOf(doc: TextDocument, text: string): { ctx: DocContext; tree: TreeChoice } | null {
@@ -181,6 +182,7 @@ export function createServer(connection: Connection, deps: LspDeps, options: Ser
 
   function reanalyzeAll(): void {
     views.clear();
+    deps.invalidate?.();
     for (const d of documents.all()) if (docKindOf(d.languageId, d.uri)) scheduler.changed(d.uri, d.version, true);
   }
 
@@ -209,7 +211,7 @@ export function createServer(connection: Connection, deps: LspDeps, options: Ser
     if (!folders.length && params.rootUri) { const p = uriToPath(params.rootUri); if (p) folders = [p]; }
     return {
       capabilities: {
-        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: false },
+        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
         hoverProvider: true,
         codeLensProvider: { resolveProvider: false },
         workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
@@ -252,6 +254,10 @@ export function createServer(connection: Connection, deps: LspDeps, options: Ser
   documents.onDidChangeContent((e) => {
     if (docKindOf(e.document.languageId, e.document.uri)) scheduler.changed(e.document.uri, e.document.version);
   });
+  // A tree file saved or changed on disk (C sources, headers, the Makefile): what the core keeps
+  // across analyses may be stale.
+  documents.onDidSave((e) => { if (/\.(c|h)$|Makefile$/.test(e.document.uri)) reanalyzeAll(); });
+  connection.onDidChangeWatchedFiles(() => reanalyzeAll());
   documents.onDidClose((e) => {
     scheduler.close(e.document.uri);
     quiet(connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] }));

@@ -45,4 +45,6 @@ export interface LspDeps {
   /** The profile `id` (as AnalysisResult.profile.id names it), or null when unknown. */
   profileView(id: string, opts: { tree?: string; untrusted?: boolean }): ProfileView | null;
   listProfiles(): { id: string; description: string }[];
+  /** Tree files, settings or trust changed: drop whatever the core keeps across analyses. */
+  invalidate?(): void;
 }

@@ -32,6 +32,21 @@ export function siteAt(sites: readonly LockSite[], ctx: DocContext, pos: Positio
 }
 
 const RW_KINDS = new Set(['rwsem', 'rwlock']);
+const RELEASING = /release|unlock|downgrade/;
+
+/** What the call does to the lock, in words. */
+function opPhrase(op: string): string {
+  switch (op) {
+    case 'acquire': return 'takes';
+    case 'try-acquire': return 'tries to take';
+    case 'acquire-return': return 'returns with';
+    case 'release': return 'releases';
+    case 'downgrade': return 'downgrades';
+    case 'call': return 'takes (in the helper)';
+    case 'assert-held': return 'asserts held:';
+    default: return op;
+  }
+}
 
 function kindPhrase(view: ProfileView | null, cls: string): string {
   const c = view?.classes.get(cls);
@@ -80,7 +95,7 @@ function sources(edges: { source: string; note?: string }[]): string {
 /** The documented rule between the class taken here and each class held here. */
 export function ruleLines(view: ProfileView | null, site: LockSite): string[] {
   const cls = site.class;
-  if (!cls || !view || !/acquire|lock/.test(site.op) || /release|unlock/.test(site.op)) return [];
+  if (!cls || !view || RELEASING.test(site.op)) return [];
   const me = view.classes.get(cls);
   const lines: string[] = [];
   const seen = new Set<string>();
@@ -111,7 +126,7 @@ export function ruleLines(view: ProfileView | null, site: LockSite): string[] {
 export function hoverMarkdown(site: LockSite, view: ProfileView | null, profileId: string): string {
   const out: string[] = [];
   const cls = site.class;
-  const head = `**\`${site.api}\`** ${site.op} \`${site.instance}\` in \`${site.function}()\``;
+  const head = `**\`${site.api}()\`** ${opPhrase(site.op)} \`${site.instance}\` in \`${site.function}()\``;
   out.push(head);
   if (cls) {
     const kind = kindPhrase(view, cls);

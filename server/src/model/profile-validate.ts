@@ -116,10 +116,16 @@ export function checkReferences(own: ProfileFile, file: string, merged: Profile,
   for (const [k, v] of Object.entries(own.orderingAliases ?? {})) known(`/orderingAliases/${esc(k)}`, v);
   // An alias must name one class only, or ordering comments could not be mapped.
   const owner = aliasOwners(merged.classes);
+  const pos = new Map(merged.classes.map((c, i) => [c.id, i] as const));
   (own.classes ?? []).forEach((c, i) => (c.aliases ?? []).forEach((a, j) => {
-    const other = owner.get(a)?.find((id) => id !== c.id);
+    // reported on the later of the two classes
+    const other = owner.get(a)?.find((id) => id !== c.id && (pos.get(id) ?? -1) < (pos.get(c.id) ?? -1));
     if (other) fail(`/classes/${i}/aliases/${j}`, `'${a}' is also an alias or id of class '${other}'`);
   }));
+  (own.classes ?? []).forEach((c, i) => {
+    const other = owner.get(c.id)?.find((id) => id !== c.id);
+    if (other) fail(`/classes/${i}/id`, `'${c.id}' is also an alias of class '${other}'`);
+  });
 }
 
 function aliasOwners(classes: LockClass[]): Map<string, string[]> {

@@ -74,7 +74,9 @@ export function buildCfg(body: Ast, src: string, isRelevant: (n: Ast) => boolean
         const body = child(s, 'body');
         const b = body ? stmt(body, head, { ...ctx, breakTo: next, continueTo: head }) : head;
         const cond = child(s, 'condition');
-        const c = cond ? condition(cond, b, next, body ? isRelevant(body) : false) : b;
+        // A loop's condition is never remembered as a path fact: the body changes what it tests
+        // (and an iterator macro's arguments do not even say how).
+        const c = cond ? condition(cond, b, next, false) : b;
         nodes[head].succ = [{ to: c }];
         return head;
       }
@@ -84,7 +86,7 @@ export function buildCfg(body: Ast, src: string, isRelevant: (n: Ast) => boolean
         const body = child(s, 'body');
         const b = body ? stmt(body, condJoin, { ...ctx, breakTo: next, continueTo: condJoin }) : condJoin;
         const cond = child(s, 'condition');
-        nodes[condJoin].succ = [{ to: cond ? condition(cond, head, next, body ? isRelevant(body) : false) : next }];
+        nodes[condJoin].succ = [{ to: cond ? condition(cond, head, next, false) : next }];
         nodes[head].succ = [{ to: b }];
         return head;
       }
@@ -96,7 +98,7 @@ export function buildCfg(body: Ast, src: string, isRelevant: (n: Ast) => boolean
         const b = body ? stmt(body, updNode, { ...ctx, breakTo: next, continueTo: updNode }) : updNode;
         nodes[updNode].succ = [{ to: upd ? mk('eval', upd, [{ to: head }]) : head }];
         const cond = child(s, 'condition');
-        nodes[head].succ = [{ to: cond ? condition(cond, b, next, body ? isRelevant(body) : false) : b }];
+        nodes[head].succ = [{ to: cond ? condition(cond, b, next, false) : b }];
         const init = child(s, 'initializer');
         return init ? mk('eval', init, [{ to: head }]) : head;
       }

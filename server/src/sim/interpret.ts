@@ -993,12 +993,16 @@ export function analyzeFunction(fn: FunctionInput, ctx: InterpretContext): Funct
   }
   let exitsList = [...exitGroups.values()];
   const distinctEffects = new Set(exitsList.map((e) => e.acquired.map((a) => a.instance).join(',') + '/' + e.released.map((r) => r.instance).join(',') + `/${e.rcu ?? 0}${e.preempt ?? 0}${e.irqOff ?? 0}`));
+  // Per return value, the exit with the most lock effects: a conditional lock helper
+  // (`if (anon_vma) spin_lock(&anon_vma->lock)`) is, to its callers, one that takes the lock.
+  const weight = (e: SummaryExit) => e.acquired.length + e.released.length + Math.abs(e.rcu ?? 0);
   if (distinctEffects.size <= 1) exitsList = exitsList.slice(0, 1).map((e) => ({ ...e, ret: 'unknown' as const }));
   else {
-    // Keep one exit per return fact; unknown-valued returns keep the most common effect.
     const byRet = new Map<string, SummaryExit>();
-    for (const e of exitsList) if (!byRet.has(e.ret)) byRet.set(e.ret, e);
+    for (const e of exitsList) { const o = byRet.get(e.ret); if (!o || weight(e) > weight(o)) byRet.set(e.ret, e); }
     exitsList = [...byRet.values()];
+    const effects = new Set(exitsList.map((e) => e.acquired.map((a) => a.instance).join(',') + '/' + e.released.map((r) => r.instance).join(',')));
+    if (effects.size <= 1) exitsList = [{ ...exitsList.reduce((a, b) => (weight(b) > weight(a) ? b : a)), ret: 'unknown' as const }];
   }
   for (const a of fn.annotations) {
     if (a.kind === 'acquires' && exitsList.every((e) => e.acquired.length === 0)) {
