@@ -94,14 +94,16 @@ test('simulate answers for the touched functions', async () => {
   assert.match(r.text, /kernel-path traces/);
 });
 
-// The explorer does not find this schedule yet (`mmlock simulate` on the example says
-// "no deadlock in 176 states" too): kept as the target until it does.
-test('simulate finds the deadlock schedule against the rmap walk', { todo: 'needs the checker: the explorer does not find the example\'s deadlock yet' }, async () => {
+test('simulate finds a deadlock schedule of expand_downwards against a kernel path', async () => {
   const r = await client.request<SimulateResult>('mmlock/simulate', { textDocument: { uri: URI } });
   assert.ok(r.deadlocks.length >= 1, r.text);
   const d = r.deadlocks[0];
   assert.ok(d.threads.some((t) => t.name === 'expand_downwards'));
-  assert.ok(d.steps.some((s) => s.blocked));
+  assert.ok(d.threads.some((t) => t.scenario), 'the other CPU runs a kernel path from the scenario library');
+  assert.deepEqual(new Set(d.cycle.map((c) => c.replace(/^avc->/, ''))), new Set(['mm->page_table_lock', 'anon_vma->lock']));
+  assert.equal(d.steps.filter((s) => s.blocked).length, 2, 'both CPUs wait');
+  // Steps of the kernel path refer to its own reference tree: no place in this workspace.
+  assert.ok(d.steps.filter((s) => d.threads[s.thread].scenario).every((s) => !s.place));
   const mine = d.steps.find((s) => s.file === 'mm/mmap.c' && s.place);
   assert.ok(mine, 'a step in the patched function that can be opened');
   assert.match(r.text, /\*\*\* DEADLOCK \*\*\*/);

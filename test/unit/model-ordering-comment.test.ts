@@ -168,3 +168,14 @@ test('a text without an ordering comment leaves the profile as it is', () => {
   assert.equal(r.profile, p);
   assert.equal(r.rmap!.found, false);
 });
+
+test('CRLF text parses the same; an unclosed comment in a damaged file is bounded', () => {
+  const crlf = parseOrderingComment(FILE.replace(/\n/g, '\r\n'))!;
+  assert.deepEqual(crlf.nodes.map((n) => n.name), parseOrderingComment(FILE)!.nodes.map((n) => n.name));
+  const big = [' * Lock ordering:', ...Array.from({ length: 20000 }, (_, i) => ` *${' '.repeat(1 + (i % 7) * 2)}lock_${i}`)].join('\n');
+  const t0 = Date.now();
+  const p = parseOrderingComment(big)!;
+  assert.equal(p.nodes.length, 400);
+  assert.equal(p.endLine, 401);
+  assert.ok(Date.now() - t0 < 500);
+});

@@ -179,6 +179,7 @@ async function main() {
     const status = page.locator('.statusbar-item', { hasText: 'mm locks:' }).first();
     const statusText = await status.textContent({ timeout: 10_000 }).catch(() => null);
     report('status bar: profile and origin', !!statusText && /linux-2\.6\.34/.test(statusText), statusText ? statusText.trim() : 'no "mm locks:" item');
+    await page.locator('.monaco-editor .codelens-decoration', { hasText: 'Simulate' }).first().waitFor({ timeout: 20_000 }).catch(() => undefined);
     const lenses = await page.locator('.monaco-editor .codelens-decoration').allTextContents();
     const lensText = lenses.join(' | ');
     report('code lens over the touched function', /Simulate expand_downwards\(\)/.test(lensText) && /finding/.test(lensText), lensText || 'no code lens');
@@ -191,14 +192,19 @@ async function main() {
     const problems = (await rows.allTextContents()).join(' | ');
     report('Problems entry', /lock-order/.test(problems) && /page_table_lock/.test(problems), problems.slice(0, 300) || 'no row');
     await shot(page, '03-problems.png');
+    await page.keyboard.press('Control+J');            // hide the panel again: room for hovers and webviews
+    await page.waitForTimeout(300);
 
     // Hover on the anon_vma_lock() call (keyboard: Show Hover).
     await page.locator('.monaco-editor .view-lines').first().click({ position: { x: 5, y: 5 } }).catch(() => undefined);
     await gotoLine(page, avlLine, 5);
     await page.keyboard.press('Control+K');
     await page.keyboard.press('Control+I');
-    const hover = page.locator('.monaco-hover:not(.hidden)').first();
+    const hover = page.locator('.monaco-editor .monaco-hover:not(.hidden)').first();
+    // The diagnostic's part shows first; ours follows when the server answers.
+    await page.locator('.monaco-editor .monaco-hover:not(.hidden)', { hasText: 'Held here' }).first().waitFor({ timeout: 15_000 }).catch(() => undefined);
     const hoverText = await hover.waitFor({ timeout: 15_000 }).then(() => hover.innerText(), () => '');
+    if (process.env.MMLOCK_E2E_DEBUG) console.log(hoverText);
     report('hover on anon_vma_lock()', /Held here/.test(hoverText) && /page_table_lock/.test(hoverText) && /order is/.test(hoverText),
       hoverText ? hoverText.replace(/\s+/g, ' ').slice(0, 400) : 'no hover');
     await shot(page, '04-hover.png');
@@ -208,7 +214,8 @@ async function main() {
     await gotoLine(page, spinLine, 5);
     await page.keyboard.press('Control+K');
     await page.keyboard.press('Control+I');
-    const hover2 = page.locator('.monaco-hover:not(.hidden)').first();
+    const hover2 = page.locator('.monaco-editor .monaco-hover:not(.hidden)').first();
+    await page.locator('.monaco-editor .monaco-hover:not(.hidden)', { hasText: 'Class' }).first().waitFor({ timeout: 15_000 }).catch(() => undefined);
     const hover2Text = await hover2.waitFor({ timeout: 15_000 }).then(() => hover2.innerText(), () => '');
     report('hover on spin_lock()', /Class page_table_lock/.test(hover2Text.replace(/`/g, '')) && /Order/.test(hover2Text), hover2Text.replace(/\s+/g, ' ').slice(0, 300) || 'no hover');
     await shot(page, '05-hover-spin-lock.png');
@@ -246,7 +253,7 @@ async function main() {
     await palette(page, 'MM Locks: Show Output');
     await page.waitForTimeout(1000);
     const outText = (await page.locator('.output-view .view-lines, .panel .view-lines').allInnerTexts()).join('\n');
-    report('"MM Locks" output channel', /lock order|Simulation of/.test(outText), outText.replace(/\s+/g, ' ').slice(0, 200) || 'empty');
+    report('"MM Locks" output channel', /Lock order of|Simulation of|ordering comment/i.test(outText), outText.replace(/\s+/g, ' ').slice(0, 200) || 'empty');
     await shot(page, '08-output.png');
   } finally {
     await browser.close();

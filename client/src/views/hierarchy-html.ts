@@ -13,7 +13,8 @@ const CSS = `
   .sw.spins { border-color: var(--vscode-charts-orange, #d80); }
   .sw.other { border-color: var(--vscode-charts-purple, #95c); }
   .sw.used { background: var(--vscode-editor-findMatchHighlightBackground, #fd04); border-color: var(--vscode-charts-yellow, #cb0); }
-  svg { display: block; max-width: 100%; height: auto; }
+  .graph { overflow: auto; border: 1px solid var(--vscode-panel-border, #8883); border-radius: 4px; }
+  svg { display: block; max-width: none; }
   .node rect { fill: var(--vscode-editorWidget-background, #8881); stroke-width: 2; }
   .node.sleeps rect { stroke: var(--vscode-charts-blue, #37c); }
   .node.spins rect { stroke: var(--vscode-charts-orange, #d80); }
@@ -75,7 +76,7 @@ export function hierarchyBody(h: HierarchyResult, docName: string | null): strin
   <span><i class="sw used"></i>${used.length ? `taken in ${esc(docName ?? 'this file')}: ${used.map(esc).join(', ')}` : 'taken in this file (none)'}</span>
   <label class="toggle"><input type="checkbox" id="implied" checked> show implied edges (dashed)</label>
 </div>
-${hierarchySvg(h)}
+<div class="graph">${hierarchySvg(h)}</div>
 <details><summary>as text (also in the “MM Locks” output)</summary><pre>${esc(h.text)}</pre></details>`;
 }
 

@@ -26,6 +26,8 @@ const CSS = `
   .badge { display: inline-block; margin-left: 6px; padding: 0 6px; border-radius: 8px; font-size: .85em; font-weight: 600;
            background: var(--vscode-errorForeground); color: var(--vscode-editor-background); }
   .where { display: block; font-size: .9em; margin-top: 2px; }
+  .tree { color: var(--vscode-descriptionForeground); }
+  .src-text { color: var(--vscode-descriptionForeground); }
   .holds { display: block; font-size: .85em; color: var(--vscode-descriptionForeground); margin-top: 2px; }
   .deadlock-row td { text-align: center; font-weight: 700; letter-spacing: .08em; color: var(--vscode-errorForeground); border-left: none; padding-top: 10px; }
   .why { margin: 10px 0 0; }
@@ -39,8 +41,10 @@ function cpuHeader(d: SimDeadlock, cpu: number): string {
   return `<th>CPU${cpu}: ${esc(t.name)}${who ? `<span class="who">${esc(who)}</span>` : ''}</th>`;
 }
 
-function stepCell(s: SimStep, holds: string[]): string {
-  const where = s.file ? sourceLink(`${s.file}${s.line ? ':' + s.line : ''}`, s.place) : '';
+function stepCell(s: SimStep, holds: string[], tree: string | undefined): string {
+  const label = `${s.file}${s.line ? ':' + s.line : ''}`;
+  const where = !s.file ? '' : s.place ? sourceLink(label, s.place)
+    : `<span class="src-text" title="${esc(tree ? `in the ${tree} sources the kernel path was read from` : 'not in this workspace')}">${esc(label)}${tree ? ` <span class="tree">(${esc(tree)})</span>` : ''}</span>`;
   const op = s.blocked ? `${s.op}` : s.op;
   return `<div class="step ${esc(s.op)}${s.blocked ? ' blocked' : ''}">`
     + `<span class="op">${esc(op)}</span><code>${esc(s.lock)}</code>`
@@ -60,7 +64,7 @@ export function deadlockTable(d: SimDeadlock): string {
     if (!s.blocked && /lock/.test(s.op) && !/unlock/.test(s.op)) h.push(s.lock);
     if (/unlock/.test(s.op)) { const k = h.lastIndexOf(s.lock); if (k >= 0) h.splice(k, 1); }
     held.set(s.thread, h);
-    const cells = cpus.map((c) => `<td>${c === s.thread ? stepCell(s, [...h]) : ''}</td>`).join('');
+    const cells = cpus.map((c) => `<td>${c === s.thread ? stepCell(s, [...h], d.threads[c]?.tree) : ''}</td>`).join('');
     rows.push(`<tr><td class="t">${i + 1}</td>${cells}</tr>`);
   });
   rows.push(`<tr class="deadlock-row"><td class="t"></td><td colspan="${cpus.length}">*** DEADLOCK ***</td></tr>`);
@@ -79,7 +83,9 @@ export function whyList(d: SimDeadlock): string {
       if (/unlock/.test(s.op)) { const k = holds.lastIndexOf(s.lock); if (k >= 0) holds.splice(k, 1); }
       else if (/lock/.test(s.op)) holds.push(s.lock);
     }
-    const owner = d.steps.find((s) => s.thread !== w.thread && s.lock === w.lock && !s.blocked && !/unlock/.test(s.op));
+    // CPUs contend by class: "avc->anon_vma->lock" waits for the "anon_vma->lock" another CPU holds.
+    const same = (s: SimStep) => s.lock === w.lock || (!!s.class && s.class === w.class);
+    const owner = d.steps.find((s) => s.thread !== w.thread && same(s) && !s.blocked && !/unlock/.test(s.op));
     return `<li>CPU${w.thread} holds ${holds.map((h) => `<code>${esc(h)}</code>`).join(', ') || 'nothing'} and waits for `
       + `<code>${esc(w.lock)}</code>${owner ? `, held by CPU${owner.thread}` : ''}.</li>`;
   });

@@ -47,7 +47,7 @@ async function simulate(opts: SimulateOptions): Promise<SimulationOutput> {
     explored: json.explored, bounded: json.bounded,
     deadlocks: json.deadlocks.map((d) => ({
       threads: d.threads, cycle: d.cycle,
-      steps: d.steps.map((s) => ({ thread: s.thread, op: s.op, lock: s.lock, file: s.file, line: s.line, blocked: s.blocked })),
+      steps: d.steps.map((s) => ({ thread: s.thread, op: s.op, lock: s.lock, class: s.class, file: s.file, line: s.line, blocked: s.blocked })),
     })),
     text: renderResultText(run.result, run.explain) + `(${who})\n`,
     notes: [...notes, ...run.notes],

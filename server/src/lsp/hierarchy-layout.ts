@@ -82,7 +82,7 @@ export function layoutHierarchy(input: LayoutInput): Layout {
   for (const i of isolated) layer.set(i, maxLayer + 1);
 
   const rows: string[][] = [];
-  for (const i of ids) (rows[layer.get(i)!] ??= []).push(i);
+  for (const i of ids) if (connected.has(i)) (rows[layer.get(i)!] ??= []).push(i);
   // Barycenter sweeps (down then up), on the non-implied edges.
   const pos = new Map<string, number>();
   const place = () => rows.forEach((r) => r.forEach((n, j) => pos.set(n, j)));
@@ -92,7 +92,7 @@ export function layoutHierarchy(input: LayoutInput): Layout {
     const down = it % 2 === 0;
     for (let li = down ? 1 : rows.length - 2; down ? li < rows.length : li >= 0; li += down ? 1 : -1) {
       const row = rows[li];
-      if (!row || (li === maxLayer + 1 && isolated.length)) continue;
+      if (!row) continue;
       const bary = new Map<string, number>();
       for (const n of row) {
         const nb = drawn.filter((e) => (down ? e.inner === n : e.outer === n)).map((e) => pos.get(down ? e.outer : e.inner)!);
@@ -105,13 +105,26 @@ export function layoutHierarchy(input: LayoutInput): Layout {
 
   const widthOf = (id: string) => Math.max(84, Math.round(id.length * CHAR_W + 26));
   const rowWidth = (r: string[]) => r.reduce((s, n) => s + widthOf(n), 0) + COL_GAP * Math.max(0, r.length - 1);
+  // Classes with no documented order go last, wrapped to the width of the ordered part.
+  const firstIsolatedRow = rows.length;
+  const wrapAt = Math.max(640, ...rows.map((r) => (r ? rowWidth(r) : 0)));
+  let cur: string[] = [];
+  for (const i of isolated) {
+    if (cur.length && rowWidth([...cur, i]) > wrapAt) { rows.push(cur); cur = []; }
+    cur.push(i);
+  }
+  if (cur.length) rows.push(cur);
+  rows.forEach((r, li) => { if (li >= firstIsolatedRow) for (const n of r) layer.set(n, li); });
   const width = Math.max(200, ...rows.map((r) => (r ? rowWidth(r) : 0))) + 2 * MARGIN;
   const nodes: HierarchyNode[] = [];
   const byId = new Map<string, HierarchyNode>();
   rows.forEach((r, li) => {
     if (!r) return;
     let x = (width - rowWidth(r)) / 2;
-    const y = MARGIN + li * (NODE_H + ROW_GAP) + (li === maxLayer + 1 && isolated.length ? 16 : 0);
+    const iso = li >= firstIsolatedRow;
+    // Unordered rows sit closer together (no edges between them), below a caption.
+    const y = iso ? MARGIN + firstIsolatedRow * (NODE_H + ROW_GAP) + 16 + (li - firstIsolatedRow) * (NODE_H + 12)
+      : MARGIN + li * (NODE_H + ROW_GAP);
     for (const id of r) {
       const c = info.get(id)!;
       const n: HierarchyNode = {
@@ -123,7 +136,7 @@ export function layoutHierarchy(input: LayoutInput): Layout {
       x += widthOf(id) + COL_GAP;
     }
   });
-  const height = (rows.length ? MARGIN + (rows.length - 1) * (NODE_H + ROW_GAP) + NODE_H + (isolated.length ? 16 : 0) : 0) + MARGIN;
+  const height = Math.max(0, ...nodes.map((n) => n.y + n.height)) + MARGIN;
   const outEdges: HierarchyEdge[] = [...edges.entries()].map(([k, e]) => {
     const a = byId.get(e.outer)!, b = byId.get(e.inner)!;
     const up = b.y <= a.y;

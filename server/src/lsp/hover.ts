@@ -128,21 +128,23 @@ export function hoverMarkdown(site: LockSite, view: ProfileView | null, profileI
   const cls = site.class;
   const head = `**\`${site.api}()\`** ${opPhrase(site.op)} \`${site.instance}\` in \`${site.function}()\``;
   out.push(head);
+  // Most useful first: what kind of lock, what is held here and which rule that breaks or follows;
+  // then where the class sits in the whole order.
   if (cls) {
     const kind = kindPhrase(view, cls);
     out.push(`Class **\`${cls}\`**${kind ? ` — ${kind}` : ''}`);
-    if (view) {
-      const chain = view.chainThrough(cls);
-      if (chain.length > 1) {
-        out.push(`Order (outer → inner, ${view.id}): ` + chain.map((c) => (c === cls ? `**${c}**` : c)).join(' → '));
-      } else out.push(`Order (${view.id}): no documented edge for \`${cls}\``);
-    }
   } else {
     out.push(`\`${site.instance}\` is not a class of the ${profileId} profile: tracked for balance and double locking only, with no order.`);
   }
   out.push(heldSummary(view, site));
   const rules = ruleLines(view, site);
   if (rules.length) out.push(rules.map((r) => `- ${r}`).join('\n'));
+  if (cls && view) {
+    const chain = view.chainThrough(cls);
+    if (chain.length > 1) {
+      out.push(`Order (outer → inner, ${view.id}): ` + chain.map((c) => (c === cls ? `**${c}**` : c)).join(' → '));
+    } else out.push(`Order (${view.id}): no documented edge for \`${cls}\``);
+  }
   const c = cls ? view?.classes.get(cls) : undefined;
   if (c) out.push(`_${c.description}_ — ${c.source}`);
   return out.join('\n\n');

@@ -30,13 +30,14 @@ export interface SimulateParams {
   maxStates?: number;
 }
 
-export interface SimThread { name: string; source?: string; scenario?: string }
+export interface SimThread { name: string; source?: string; scenario?: string; tree?: string; note?: string }
 
 export interface SimStep {
   thread: number;
   op: string;                 // lock / unlock / trylock (as the explorer prints)
   lock: string;               // "mm->page_table_lock"
-  file?: string;              // post-image path
+  class?: string;             // its class id (CPUs contend by class, as lockdep reasons)
+  file?: string;              // post-image path (for a kernel-path scenario: a file of the scenario's own tree)
   line?: number;              // 1-based post-image line
   /** Where the step can be opened (tree file or patch line), when known. */
   place?: Place;

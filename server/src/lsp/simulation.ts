@@ -45,7 +45,10 @@ export function simulationResult(out: SimulationOutput, ctx: DocContext, fallbac
   const deadlocks = out.deadlocks.map((d) => markBlocked({
     ...d,
     steps: d.steps.map((s) => {
-      const p = s.file && s.line ? placeFor(ctx, s.file, s.line) : null;
+      // A kernel-path scenario's file:line refer to the scenario's own reference tree, not to the
+      // user's: only the patched functions' steps get a place to open.
+      const scenario = !!d.threads[s.thread]?.scenario;
+      const p = s.file && s.line && !scenario ? placeFor(ctx, s.file, s.line) : null;
       return p ? { ...s, place: { uri: p.uri, line: p.range.start.line, character: p.range.start.character } } : { ...s };
     }),
   }));

@@ -37,7 +37,9 @@ export interface ParsedOrdering {
   edges: { parent: number; child: number }[];
 }
 
-const HEADER = /^\s*(?:\/?\*+)?\s*Lock ordering(?: in mm)?:\s*$/m;
+const HEADER = /^\s*(?:\/?\*+)?\s*Lock ordering(?: in mm)?:\s*$/;
+/** The real comments run 20-60 lines; an unclosed one in a damaged file stops here. */
+const MAX_LINES = 400;
 
 /**
  * Finds the ordering comment in a whole source file (or in an extract that starts at the header) and
@@ -56,8 +58,8 @@ export function parseOrderingComment(text: string): ParsedOrdering | null {
   let remark: string | undefined;        // a "(...)" line: a remark about the stanza that follows
   let stanzaContext: string | undefined;
   let stanzaWeak = false;
-  let end = lines.length - 1;
-  for (let i = start + 1; i < lines.length; i++) {
+  let end = Math.min(lines.length - 1, start + MAX_LINES);
+  for (let i = start + 1; i < lines.length && i <= start + MAX_LINES; i++) {
     let raw = lines[i];
     const close = raw.indexOf('*/');
     const last = close >= 0;

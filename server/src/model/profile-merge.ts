@@ -1,8 +1,8 @@
 // `extends`: a profile starts from its base and overrides or adds. Classes and APIs override by
 // id/name; order edges and field types are appended (a field type with the same struct.field replaces
 // the base's); nameTypes, orderingAliases merge (the child wins); iterator macros and GFP lists are
-// unions. removeClasses drops a class with every edge and API naming it; removeEdges/removeApis drop
-// single items.
+// unions; version and since are inherited unless given, `abstract` never is. removeClasses drops a
+// class with every edge and API naming it; removeEdges/removeApis drop single items.
 import type { Api, Profile } from './profile-types';
 import type { ProfileFile } from './profile-validate';
 
@@ -51,7 +51,8 @@ export function mergeProfile(base: Profile, child: ProfileFile): Profile {
     gfp: { blocking: union(base.gfp.blocking, child.gfp?.blocking), atomic: union(base.gfp.atomic, child.gfp?.atomic) },
     orderingAliases,
   };
-  if (child.since) out.since = child.since;
+  const since = child.since ?? base.since;
+  if (since) out.since = since;
   if (child.abstract) out.abstract = true;
   return out;
 }

@@ -1,7 +1,7 @@
 // Checking a profile file: JSON Schema (ajv, server/profiles/profile.schema.json) for its shape, then
 // the references the schema cannot see (every class an edge, effect or alias names must exist).
 // Errors name the file and the field as a JSON pointer.
-import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import type { LockClass, Profile } from './profile-types';
 import { ProfileError } from './profile-error';
 
@@ -12,9 +12,12 @@ let validator: ValidateFunction | undefined;
 
 function schemaValidator(): ValidateFunction {
   if (!validator) {
-    // A static require, so esbuild bundles the schema into cli.js / server.js.
+    // Static requires, so esbuild bundles ajv and the schema into cli.js / server.js; loaded on first
+    // use only (ajv costs ~100 ms to load and compile, and built-in profiles do not need it).
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const schema = require('../../profiles/profile.schema.json') as object;
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const Ajv = (require('ajv') as typeof import('ajv')).default;
     const ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
     validator = ajv.compile(schema);
   }

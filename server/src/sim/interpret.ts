@@ -538,11 +538,13 @@ export function analyzeFunction(fn: FunctionInput, ctx: InterpretContext): Funct
         else if (!s.released.includes(instance)) addReleased(s, instance);
         void label;
       }
+      // The callee's own order was checked inside it: its locks are checked against the caller's.
+      const callerView: State = { ...s, held: s.held.slice() };
       for (const a of ex.acquired) {
         const { instance, label } = subst(a);
         const h: Held = { class: a.class, instance, label, mode: a.mode, nested: a.nested, spins: a.spins, assumed: false, site: site(call), via: name };
         if (findHeld(s, { class: null, instance }) < 0) {
-          if (sum.exits.length === 1) checkAcquire(s, h, call, name, false, `${name}() takes ${label}`);
+          if (sum.exits.length === 1) checkAcquire(callerView, h, call, name, false, `${name}() takes ${label}`);
           addHeldUnique(s, h);
           pushTrace(s, ev('lock', h));
           if (a.instance === '$ret' && a.class) s.binds.set(instance, a.class);
@@ -984,9 +986,10 @@ export function analyzeFunction(fn: FunctionInput, ctx: InterpretContext): Funct
   // ---- summary
   const exitGroups = new Map<string, SummaryExit>();
   for (const s of exits) {
-    const acquired = s.held.filter((h) => !h.assumed).map(toTemplate).sort(byInst);
+    // In the order they were taken (callers replay them in that order; the key sorts separately).
+    const acquired = s.held.filter((h) => !h.assumed).map(toTemplate).sort(bySite);
     const released = s.released.map((inst) => toTemplate({ class: null, instance: inst, label: inst, mode: 'write', spins: false, nested: false, site: { file: fn.file, line: fn.line, col: 1 } }));
-    const key = acquired.map((a) => a.instance).join(',') + '/' + released.map((r) => r.instance).join(',') + `/${s.rcu}${s.dropped}${s.preempt}${s.irqOff}`;
+    const key = acquired.map((a) => a.instance).sort().join(',') + '/' + released.map((r) => r.instance).join(',') + `/${s.rcu}${s.dropped}${s.preempt}${s.irqOff}`;
     const ret = s.retFact ?? 'unknown';
     const gk = `${ret}|${key}`;
     if (!exitGroups.has(gk)) exitGroups.set(gk, { ret, acquired, released, rcu: s.rcu - (s.dropped && !s.rcu ? 1 : 0), preempt: s.preempt, irqOff: s.irqOff });
@@ -998,11 +1001,16 @@ export function analyzeFunction(fn: FunctionInput, ctx: InterpretContext): Funct
   const weight = (e: SummaryExit) => e.acquired.length + e.released.length + Math.abs(e.rcu ?? 0);
   if (distinctEffects.size <= 1) exitsList = exitsList.slice(0, 1).map((e) => ({ ...e, ret: 'unknown' as const }));
   else {
+    // A pure lock helper never drops a lock it took: its exits differ only in whether it took it,
+    // and callers take it to have. Any other function's odd exit is a path, not its contract:
+    // callers see its balanced (fewest effects) exit.
+    const pureHelper = !exits.some((s) => [...s.touched].some((i) => !s.held.some((h) => h.instance === i) && !s.released.includes(i)));
+    const better = (e: SummaryExit, o: SummaryExit) => (pureHelper ? weight(e) > weight(o) : weight(e) < weight(o));
     const byRet = new Map<string, SummaryExit>();
-    for (const e of exitsList) { const o = byRet.get(e.ret); if (!o || weight(e) > weight(o)) byRet.set(e.ret, e); }
+    for (const e of exitsList) { const o = byRet.get(e.ret); if (!o || better(e, o)) byRet.set(e.ret, e); }
     exitsList = [...byRet.values()];
     const effects = new Set(exitsList.map((e) => e.acquired.map((a) => a.instance).join(',') + '/' + e.released.map((r) => r.instance).join(',')));
-    if (effects.size <= 1) exitsList = [{ ...exitsList.reduce((a, b) => (weight(b) > weight(a) ? b : a)), ret: 'unknown' as const }];
+    if (effects.size <= 1) exitsList = [{ ...exitsList.reduce((a, b) => (better(b, a) ? b : a)), ret: 'unknown' as const }];
   }
   for (const a of fn.annotations) {
     if (a.kind === 'acquires' && exitsList.every((e) => e.acquired.length === 0)) {
@@ -1047,7 +1055,9 @@ function wrapperSummaryUsable(sum: Summary): boolean {
   return true;
 }
 
-function byInst(a: LockTemplate, b: LockTemplate): number { return a.instance < b.instance ? -1 : a.instance > b.instance ? 1 : 0; }
+function bySite(a: LockTemplate, b: LockTemplate): number {
+  return a.site.file === b.site.file ? a.site.line - b.site.line || a.site.col - b.site.col : a.site.file < b.site.file ? -1 : 1;
+}
 
 function hasSideEffect(n: Ast): boolean {
   if (n.type === 'update_expression' || n.type === 'assignment_expression') return true;
