@@ -18,6 +18,7 @@ import { includedHeaders, ReadFile } from './analysis/headers';
 import { SummaryProvider } from './analysis/summaries';
 import { chooseProfile, ChosenProfile, finish } from './analysis/profile-choice';
 import type { FunctionResult, RawFinding } from './sim/interpret';
+import { addDeadlockFindings } from './analysis/deadlock-findings';
 
 /** State kept across the inputs of one run (parsed tree headers, profiles). */
 export interface AnalysisCache {
@@ -46,7 +47,7 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalysisResult> {
   const tree = treeReader(opts, cache);
   const sites = opts.sites ?? true;
   if (isCSource(opts.name, opts.text)) return (await analyzeCFile(opts, tree, cache, started, { sites })).result;
-  return analyzePatch(opts, tree, cache, started, { sites }).then((r) => r.result);
+  return analyzePatch(opts, tree, cache, started, { sites, deadlocks: true }).then((r) => r.result);
 }
 
 /** Lock-event traces of the touched functions (or of `functions` by name). */
@@ -76,7 +77,7 @@ function treeReader(opts: AnalyzeOptions, cache?: AnalysisCache): TreeReader | n
   return { root: base.root, read: (rel) => over(path.join(base.root ?? '', rel)) ?? base.read(rel) };
 }
 
-interface Collect { sites?: boolean; traces?: boolean; only?: string[] }
+interface Collect { sites?: boolean; traces?: boolean; only?: string[]; /** also explore deadlock schedules (check) */ deadlocks?: boolean }
 
 // ---------------------------------------------------------------- a plain C file: every function
 async function analyzeCFile(opts: AnalyzeOptions, tree: TreeReader | null, cache: AnalysisCache, started: number, collect: Collect = { sites: true }) {
@@ -131,6 +132,8 @@ async function analyzePatch(opts: AnalyzeOptions, tree: TreeReader | null, cache
   let fileCount = 0;
   let fnCount = 0;
   let anyHunkOnly = false;
+  const preFindings = new Map<string, RawFinding[]>();
+  const postInputLines = new Map<string, Map<number, number>>();
   // Files as the series has left them so far (a later patch sees an earlier one's changes).
   const soFar = new Map<string, string>();
   for (const m of mats) {
@@ -171,7 +174,7 @@ async function analyzePatch(opts: AnalyzeOptions, tree: TreeReader | null, cache
           if (!postFn) continue;
           fnCount++;
           const isTouched = names.has(name);
-          const r = postProv.resultOf(im.post!.input(postFn), true, { sites: collect.sites, traces: collect.traces });
+          const r = postProv.resultOf(im.post!.input(postFn), true, { sites: collect.sites, traces: collect.traces || collect.deadlocks });
           if (!r) continue;
           const preFn = im.pre?.byName.get(name);
           const preR = preFn ? preProv.resultOf(im.pre!.input(preFn), false) : undefined;
@@ -181,17 +184,24 @@ async function analyzePatch(opts: AnalyzeOptions, tree: TreeReader | null, cache
           const firstInput = firstShownLine(postFn, sf.postInputLine);
           if (isTouched) functions.push({ name, file: sf.path, line: postFn.startLine, endLine: postFn.endLine, inputLine: firstInput, touched: true, findings: shown.length });
           if (collect.sites && isTouched) sites.push(...toSites(r, name, sf.path, sf.postInputLine));
-          if (collect.traces && isTouched) traces.push(...r.traces);
+          if ((collect.traces || collect.deadlocks) && isTouched) traces.push(...r.traces);
+          if (preR) preFindings.set(name, preR.findings);
+          postInputLines.set(sf.path, sf.postInputLine);
         }
       }
     } finally {
       for (const im of images.values()) { im.post?.dispose(); im.pre?.dispose(); }
     }
   }
+  if (collect.deadlocks && traces.length) {
+    addDeadlockFindings(findings, traces, chosen.profile, opts.name,
+      (file, line) => postInputLines.get(file)?.get(line),
+      (fn, classes) => !(preFindings.get(fn) ?? []).some((p) => p.code === 'lock-order' && classes.every((c) => p.classes.includes(c))));
+  }
   if (anyHunkOnly) notes.push(tree ? 'some files could not be read or patched from the tree: hunk-only mode for them' : 'no kernel tree given: hunk-only mode (only the lines the patch shows are analysed)');
   const result: AnalysisResult = {
     profile: { id: chosen.profile.id, origin: chosen.origin }, mode: anyHunkOnly ? 'hunk-only' : 'tree',
-    findings: sortFindings(dedupe(findings)), functions, sites, notes,
+    findings: sortFindings(dedupe(findings.filter((f) => opts.all || f.introduced || f.code === 'analysis-limit'))), functions, sites, notes,
     stats: { files: fileCount, functions: fnCount, ms: Date.now() - started },
   };
   return { result, traces, chosen };

@@ -1,0 +1,48 @@
+// A deadlock schedule the explorer finds for a touched function is a lock-order finding too: on the
+// touched function's blocked step, with the other CPUs' steps as related locations. When the
+// checker already reported lock-order there, the schedule's sites are added to that finding.
+import type { Finding } from '../findings';
+import type { Profile } from '../model/profile-types';
+import type { Trace } from '../sim/trace-types';
+import { runSimulation } from '../sim/explore-run';
+import type { Deadlock } from '../sim/explore-types';
+
+export function addDeadlockFindings(findings: Finding[], traces: Trace[], profile: Profile, input: string | undefined,
+  inputLineOf: (file: string, line: number) => number | undefined, introducedOf: (fn: string, classes: string[]) => boolean): void {
+  if (!traces.length) return;
+  const run = runSimulation({ profile, touched: traces, maxMs: 400, maxStates: 20_000 });
+  for (const d of run.result.deadlocks) {
+    const mine = d.threads.findIndex((t) => !t.scenario && traces.some((x) => x.name === t.name));
+    if (mine < 0) continue;
+    const blocked = d.steps.find((s) => s.thread === mine && s.blocked);
+    if (!blocked?.file || !blocked.line) continue;
+    const fn = d.threads[mine].name;
+    const related = otherSites(d, mine);
+    const existing = findings.find((f) => f.code === 'lock-order' && f.file === blocked.file && f.line === blocked.line);
+    if (existing) {
+      for (const r of related) if (!existing.related.some((x) => x.file === r.file && x.line === r.line)) existing.related.push(r);
+      continue;
+    }
+    const classes = [...new Set(d.cycleClasses ?? d.cycle)];
+    const held = d.steps.filter((s) => s.thread === mine && s.op === 'lock' && !s.blocked).map((s) => s.label);
+    const others = d.threads.filter((_, i) => i !== mine).map((t) => t.scenario ? `${t.name} (scenario ${t.scenario})` : `${t.name}()`).join(' and ');
+    findings.push({
+      code: 'lock-order', severity: 'error', file: blocked.file, line: blocked.line, column: 1, endLine: blocked.line, endColumn: 1,
+      message: `${fn}() takes ${blocked.label} while holding ${held.join(', ') || 'other locks'}, and ${others} takes them in the other order: two CPUs can deadlock (run mmlock simulate for the schedule)`,
+      function: fn, introduced: introducedOf(fn, classes), locks: [...held, blocked.label], classes,
+      ...(input ? { input } : {}), ...(inputLineOf(blocked.file, blocked.line) !== undefined ? { inputLine: inputLineOf(blocked.file, blocked.line) } : {}),
+      related,
+    });
+  }
+}
+
+function otherSites(d: Deadlock, mine: number): Finding['related'] {
+  const out: Finding['related'] = [];
+  for (const s of d.steps) {
+    if (s.thread === mine || s.op !== 'lock' || !s.file || !s.line) continue;
+    const t = d.threads[s.thread];
+    const who = t.scenario ? `CPU${s.thread} (${t.name}${t.tree ? `, ${t.tree}` : ''})` : `CPU${s.thread} (${t.name}())`;
+    out.push({ file: s.file, line: s.line, message: `${who} ${s.blocked ? 'waits for' : 'holds'} ${s.label} here` });
+  }
+  return out;
+}
