@@ -8,8 +8,9 @@
 // (MMLOCK_FUZZ_SEED, MMLOCK_FUZZ_FACTOR).
 import assert from 'node:assert/strict';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import fc from 'fast-check';
 import { parsePatchSet, PatchError, splitLines } from '../../server/src/patch';
 import type { PatchSet } from '../../server/src/patch';
@@ -23,10 +24,24 @@ import { fsTree } from '../../server/src/source/tree';
 const ROOT = path.resolve(__dirname, '../../..');
 const SEED = Number(process.env.MMLOCK_FUZZ_SEED ?? 7013);
 const FACTOR = Number(process.env.MMLOCK_FUZZ_FACTOR ?? 1);
-const LONG = process.env.MMLOCK_FUZZ_FACTOR !== undefined;
-/** fast-check parameters: the fixed seed, `n` runs (times the long run's factor). */
-function params(n: number): fc.Parameters<unknown> {
-  return { seed: SEED, numRuns: Math.max(1, Math.round(n * FACTOR)), verbose: LONG ? 1 : 0 };
+/**
+ * fast-check parameters: the fixed seed, `n` runs (times the long run's factor). A failure is
+ * reported in one paragraph: the error, the seed and path to replay it, and the shrunk
+ * counterexample written to a file (inputs are whole patches: too long for a test log).
+ */
+function params<T>(n: number): fc.Parameters<T> {
+  return {
+    seed: SEED, numRuns: Math.max(1, Math.round(n * FACTOR)),
+    asyncReporter: undefined,
+    reporter: (d) => {
+      if (!d.failed) return;
+      const file = path.join(os.tmpdir(), `mmlock-fuzz-${d.seed}-${String(d.counterexamplePath).replace(/:/g, '.')}.json`);
+      fs.writeFileSync(file, JSON.stringify(d.counterexample, null, 1));
+      const err = d.errorInstance as Error | undefined;
+      throw new Error(`property failed (seed ${d.seed}, path "${d.counterexamplePath}", ${d.numRuns} runs, shrunk ${d.numShrinks}x): `
+        + `${err?.message ?? String(d.errorInstance)}\ncounterexample (JSON array of the arguments): ${file}`);
+    },
+  };
 }
 
 const TREE = path.join(ROOT, 'examples/tree');
@@ -118,7 +133,7 @@ function mutate(text: string, m: Mutation): string {
     }
     case 'eol': {
       const s = at(m.at);
-      return lines.map((l, i) => (i >= s && i < s + m.len ? l + m.eol.slice(0, -1) : l)).join('\n').replace(/\n(?=)/g, '\n');
+      return lines.map((l, i) => l + (i === n - 1 ? '' : i >= s && i < s + m.len ? m.eol : '\n')).join('');
     }
     case 'mime': return mime(text, m.enc);
     case 'garbage': lines.splice(at(m.at), 0, ...m.lines); return lines.join('\n');
@@ -209,7 +224,9 @@ test('patch reader: CRLF, CR and mixed line ends read exactly as LF (same files,
   fc.assert(fc.property(fc.nat({ max: PATCHES.length - 1 }), fc.array(fc.constantFrom('\n', '\r\n', '\r'), { minLength: 1, maxLength: 8 }), (i, eols) => {
     const { text, name } = PATCHES[i];
     const ls = text.split('\n');
-    const mixed = ls.map((l, k) => l + (k < ls.length - 1 ? eols[k % eols.length] : '')).join('');
+    // A lone CR before an empty line would make a CRLF: that line then ends CRLF itself.
+    const eol = (k: number) => (eols[k % eols.length] === '\r' && ls[k + 1] === '' ? '\r\n' : eols[k % eols.length]);
+    const mixed = ls.map((l, k) => l + (k < ls.length - 1 ? eol(k) : '')).join('');
     const a = parsePatchSet(text, name);
     const b = parsePatchSet(mixed, name);
     assert.deepEqual(b, a);
@@ -309,6 +326,9 @@ function checkResult(r: AnalysisResult, images: Map<string, Image[]>, inputLines
     }
     for (const rel of f.related) {
       assert.ok(rel.message.length > 0 && !/[\r\n]/.test(rel.message));
+      // A canonical kernel path's site ("CPU1 (rmap walk ..., linux-2.6.26) holds ... here") cites that
+      // era's kernel source, not the analysed tree: not checked against the post-image.
+      if (/^CPU\d+ \(/.test(rel.message)) continue;
       if (images.has(rel.file) && rel.line > 0) assert.ok(fits(rel.file, rel.line, rel.column), `${where}: related ${rel.file}:${rel.line}:${rel.column} outside the file`);
     }
   }
@@ -412,10 +432,9 @@ test('analysis: random C functions finish in bounded time with every finding ins
   }), params(60));
 });
 
-test('analysis timings (report)', () => {
+after(() => {
+  // Printed for the fuzz report; the bound itself is asserted per run above.
   timings.sort((a, b) => a - b);
   const q = (p: number) => timings[Math.min(timings.length - 1, Math.floor(p * timings.length))] ?? 0;
-  // Printed for the fuzz report; the bound itself is asserted per run above.
-  console.log(`# analysis runs: ${timings.length}, median ${q(0.5)} ms, p95 ${q(0.95)} ms, max ${q(1)} ms`);
-  assert.ok(true);
+  console.log(`# analysis runs: ${timings.length}, median ${q(0.5)} ms, p95 ${q(0.95)} ms, max ${q(1)} ms (seed ${SEED})`);
 });

@@ -53,6 +53,8 @@ function workspaceFiles(ws) {
   const ex = path.join(ROOT, 'examples');
   const src = fs.existsSync(path.join(ex, PATCH_NAME)) ? ex : path.join(ROOT, 'test/fixtures/lsp');
   fs.copyFileSync(path.join(src, PATCH_NAME), path.join(ws, PATCH_NAME));
+  // The same mail as an mbox: our `mbox` language (grammar + diagnostics).
+  fs.copyFileSync(path.join(src, PATCH_NAME), path.join(ws, 'series.mbox'));
   copyDir(path.join(src, 'tree'), path.join(ws, 'tree'));
   return fs.readFileSync(path.join(ws, PATCH_NAME), 'utf8').split('\n');
 }
@@ -145,6 +147,7 @@ async function main() {
   fs.mkdirSync(ws, { recursive: true });
   fs.mkdirSync(extDir, { recursive: true });
   const lines = workspaceFiles(ws);
+  for (const g of await require('./grammars').check(CACHE)) report(`grammar: ${g.check}`, g.ok, g.found);
   if (VSIX) {
     const r = spawnSync(CODE_SERVER, ['--extensions-dir', extDir, '--user-data-dir', path.join(tmp, 'user-data'), '--install-extension', VSIX], { encoding: 'utf8' });
     report('install the .vsix', r.status === 0 && /was successfully installed/.test(r.stdout + r.stderr), (r.stdout + r.stderr).trim().split('\n').pop());
@@ -252,9 +255,29 @@ async function main() {
     // The output channel has the text forms.
     await palette(page, 'MM Locks: Show Output');
     await page.waitForTimeout(1000);
-    const outText = (await page.locator('.output-view .view-lines, .panel .view-lines').allInnerTexts()).join('\n');
+    // Monaco renders spaces as non-breaking spaces.
+    const outText = (await page.locator('.output-view .view-lines, .panel .view-lines').allInnerTexts()).join('\n').replace(/\u00a0/g, ' ');
     report('"MM Locks" output channel', /Lock order of|Simulation of|ordering comment/i.test(outText), outText.replace(/\s+/g, ' ').slice(0, 200) || 'empty');
     await shot(page, '08-output.png');
+
+    // Select Kernel Profile: a quick pick of the built-in eras (left without choosing).
+    await palette(page, 'MM Locks: Select Kernel Profile');
+    const picks = page.locator('.quick-input-list .monaco-list-row');
+    await picks.nth(1).waitFor({ timeout: 10_000 }).catch(() => undefined);
+    const pickText = (await picks.allTextContents()).join(' | ');
+    report('Select Kernel Profile quick pick', /auto/.test(pickText) && /linux-6\.12/.test(pickText), pickText.slice(0, 200) || 'no items');
+    await shot(page, '10-select-profile.png');
+    await page.keyboard.press('Escape');
+
+    // The mail as an .mbox file: our language id, grammar and diagnostics.
+    await page.keyboard.press('Control+J');
+    await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'series.mbox' }).first().click();
+    await page.locator('.tab', { hasText: 'series.mbox' }).first().waitFor({ timeout: 20_000 });
+    await gotoLine(page, avlLine, 3);
+    const lang = await page.locator('.statusbar-item[id="status.editor.mode"]').first().textContent({ timeout: 10_000 }).catch(() => '');
+    const mboxSquiggle = await page.locator('.monaco-editor .squiggly-error').first().waitFor({ timeout: 60_000 }).then(() => true, () => false);
+    report('.mbox: language and diagnostics', /mbox/i.test(lang || '') && mboxSquiggle, `language "${(lang || '').trim()}", ${mboxSquiggle ? 'squiggle shown' : 'no squiggle'}`);
+    await shot(page, '11-mbox.png');
   } finally {
     await browser.close();
     server.child.kill();

@@ -81,6 +81,9 @@ export function hierarchyBody(h: HierarchyResult, docName: string | null): strin
 }
 
 const SCRIPT = `
+  // Bring the classes this file takes into view (the order can be taller than the panel).
+  const used = document.querySelector('g.node.used');
+  if (used) used.scrollIntoView({ block: 'center', inline: 'center' });
   document.getElementById('implied').addEventListener('change', (e) => {
     document.body.classList.toggle('hide-implied', !e.target.checked);
   });

@@ -57,7 +57,9 @@ export async function resolutionStats(inputs: { name: string; text: string }[], 
         for (const c of calls) {
           const call = toCall(c.n);
           const ops = resolveCall({ name: c.name!, argTexts: call.argTexts }, env, ix) ?? [];
-          const lockOps = ops.filter((o) => LOCK_OPS.has(o.op) && o.lock);
+          // pmd_lock() and friends return the lock they take: resolved by their fixed class.
+          const lockOps = ops.filter((o) => LOCK_OPS.has(o.op) && (o.lock || o.classOnly))
+            .map((o) => o.lock ? o : { ...o, lock: { class: o.classOnly!, instance: c.name!, label: c.name! } });
           if (!lockOps.length) continue;
           lockCalls++;
           const bad = lockOps.find((o) => o.lock!.class === null);

@@ -3,6 +3,7 @@
 // from the tree's headers), then kernel naming conventions; a lock the profile does not know keeps
 // its expression as its identity (class null) so balance and double locking still work.
 import type { Api, Effect, LockClass, Profile } from './profile-types';
+import { normalizeExpr } from '../c/expr';
 
 export interface LockRef {
   class: string | null;
@@ -83,27 +84,7 @@ export function indexProfile(profile: Profile, extraFieldTypes: { struct: string
 
 /** Strip `&`, casts, outer parentheses and white space: `&(mm)->page_table_lock` -> `mm->page_table_lock`. */
 export function normalizeLockExpr(text: string): string {
-  let s = text.replace(/\s+/g, '');
-  for (;;) {
-    const before = s;
-    if (s.startsWith('&')) s = s.slice(1);
-    // a cast: (struct foo *)x
-    const cast = /^\((?:const)?(?:struct|union)?[A-Za-z_]\w*\**\)(.+)$/.exec(s);
-    if (cast && !/^\([A-Za-z_]\w*\)$/.test(s)) s = cast[1];
-    if (s.startsWith('(') && matchingParen(s, 0) === s.length - 1) s = s.slice(1, -1);
-    s = s.replace(/\(([A-Za-z_]\w*)\)(?=->|\.)/g, '$1'); // (mm)->x -> mm->x
-    s = s.replace(/^\(\*([A-Za-z_]\w*)\)\./, '$1->');    // (*p).x -> p->x
-    if (s === before) return s;
-  }
-}
-
-function matchingParen(s: string, open: number): number {
-  let depth = 0;
-  for (let i = open; i < s.length; i++) {
-    if (s[i] === '(') depth++;
-    else if (s[i] === ')' && --depth === 0) return i;
-  }
-  return -1;
+  return normalizeExpr(text);
 }
 
 /** Split an access path `a->b.c[i]->d` into its base and fields (subscripts dropped). */
