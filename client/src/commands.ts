@@ -6,7 +6,7 @@ import type { LanguageClient } from 'vscode-languageclient/node';
 import {
   Methods, type HierarchyResult, type ProfilesResult, type SimulateParams, type SimulateResult,
 } from '../../server/src/lsp/protocol';
-import type { StatusBar } from './status-bar';
+import { shortOrigin, type StatusBar } from './status-bar';
 import { hierarchyPage } from './views/hierarchy-html';
 import { simulationPage } from './views/simulation-html';
 import { showPanel } from './webview-panels';
@@ -97,7 +97,7 @@ export function registerCommands(ctx: Ctx): vscode.Disposable[] {
       ];
       if (vscode.workspace.isTrusted) items.push({ label: '$(file) Profile file…', value: '\0file', detail: 'A profile JSON file (server/profiles/profile.schema.json)' });
       const pick = await vscode.window.showQuickPick(items, {
-        title: 'MM Locks: kernel profile', placeHolder: r.active ? `active: ${r.active.id} (${r.active.origin})` : 'lock hierarchy of which kernel era?',
+        title: 'MM Locks: kernel profile', placeHolder: r.active ? `active: ${r.active.id} (${shortOrigin(r.active.id, r.active.origin)}) — lock hierarchy of which kernel era?` : 'lock hierarchy of which kernel era?',
         matchOnDetail: true,
       });
       if (!pick) return undefined;

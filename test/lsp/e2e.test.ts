@@ -139,7 +139,16 @@ test('bad input gets a diagnostic, and the server keeps serving', async () => {
   const bad = fileUri(path.join(EX, 'not-a-patch.patch'));
   await client.open(bad, 'diff', 'Hello,\n\nthis mail has no diff in it.\n');
   const p = await client.waitDiagnostics(bad, () => true, 30_000);
-  assert.ok(p.diagnostics.length <= 1, JSON.stringify(p.diagnostics));
+  assert.equal(p.diagnostics.length, 1, JSON.stringify(p.diagnostics));
+  assert.equal(p.diagnostics[0].code, 'bad-input');
+  assert.equal(p.diagnostics[0].range.start.line, 0);
+  assert.match(p.diagnostics[0].message as string, /no patch found/);
+  const cut = fileUri(path.join(EX, 'truncated.patch'));
+  await client.open(cut, 'diff', 'diff --git a/mm/x.c b/mm/x.c\n--- a/mm/x.c\n+++ b/mm/x.c\n@@ -1,3 +1,4 @@\n a\n+b\n');
+  const pc = await client.waitDiagnostics(cut, () => true, 30_000);
+  assert.equal(pc.diagnostics.length, 1, JSON.stringify(pc.diagnostics));
+  assert.match(pc.diagnostics[0].message as string, /corrupt hunk 1/);
+  assert.equal(pc.diagnostics[0].range.start.line, 5);
   const binary = fileUri(path.join(EX, 'binary.patch'));
   await client.open(binary, 'diff', '\u0000\u0001\u0002\uFFFD'.repeat(1000));
   await client.waitDiagnostics(binary, () => true, 30_000);

@@ -174,7 +174,9 @@ function checkPatchSet(set: PatchSet, n: number): void {
         if (q === null) continue;
         assert.ok(q.length > 0 && !q.startsWith('/') && !q.split(/[\\/]/).includes('..') && !q.includes('\0'), `unsafe path ${JSON.stringify(q)} accepted`);
       }
-      assert.ok(f.oldPath !== null || f.newPath !== null);
+      // Each status names the paths it needs (materialize reads oldPath of a modified file).
+      const need = { modified: [f.oldPath, f.newPath], renamed: [f.oldPath, f.newPath], copied: [f.oldPath, f.newPath], added: [f.newPath], deleted: [f.oldPath] }[f.status];
+      assert.ok(need.every((q) => q !== null), `${f.status} file at line ${f.inputLine} without a path: ${f.oldPath} -> ${f.newPath}`);
       if (f.binary) continue;
       for (const h of f.hunks) {
         inRange(h.inputLine, 'hunk');

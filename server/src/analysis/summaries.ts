@@ -26,6 +26,26 @@ function nthArg(text: string, at: number, n: number): string | undefined {
   return undefined;
 }
 
+/** The text with comments and string/char literals blanked (same length): words in a comment such
+ *  as "get_user_pages()" are not calls. */
+export function codeOnly(t: string): string {
+  let out = '';
+  let i = 0;
+  let last = 0;
+  const blank = (from: number, to: number) => { out += t.slice(last, from) + t.slice(from, to).replace(/[^\n]/g, ' '); last = to; };
+  while (i < t.length) {
+    const c = t[i];
+    if (c === '/' && t[i + 1] === '*') { const e = t.indexOf('*/', i + 2); const end = e < 0 ? t.length : e + 2; blank(i, end); i = end; }
+    else if (c === '/' && t[i + 1] === '/') { const e = t.indexOf('\n', i); const end = e < 0 ? t.length : e; blank(i, end); i = end; }
+    else if (c === '"' || c === "'") {
+      let j = i + 1;
+      while (j < t.length && t[j] !== c && t[j] !== '\n') j += t[j] === '\\' ? 2 : 1;
+      blank(i + 1, Math.min(j, t.length)); i = j + 1;
+    } else i++;
+  }
+  return out + t.slice(last);
+}
+
 function siteAt(fn: FunctionInput, offsetInBody: number): Site {
   let line = fn.bodyLine ?? fn.line;
   const t = fn.bodyText!;
@@ -92,8 +112,8 @@ export class SummaryProvider {
    * need to know is whether it may sleep. Most of mm/ is such code.
    */
   private withoutLocks(fn: FunctionInput, k: string): FunctionResult | undefined {
-    const text = fn.bodyText;
-    if (text === undefined || fn.annotations.length) return undefined;
+    if (fn.bodyText === undefined || fn.annotations.length) return undefined;
+    const text = codeOnly(fn.bodyText);
     const calls: { name: string; at: number }[] = [];
     const re = /([A-Za-z_]\w*)\s*\(/g;
     for (let m = re.exec(text); m; m = re.exec(text)) calls.push({ name: m[1], at: m.index + m[0].length });

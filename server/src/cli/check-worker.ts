@@ -6,9 +6,21 @@ import * as path from 'path';
 import { Worker } from 'worker_threads';
 import { analyze, createCache } from '../analysis';
 import type { AnalysisResult } from '../analysis-types';
+import type { Profile } from '../model/profile-types';
 
-export interface CheckJob { inputs: string[]; tree?: string; profile: string; all: boolean; cwd: string }
-export interface CheckPart { name: string; result?: AnalysisResult; error?: { message: string; file?: string; line?: number } }
+/** A profile object to analyse with instead of `profile` (what-if: the base and the edited profile). */
+export interface CheckVariant { profileObject: Profile; profileOrigin: string }
+
+export interface CheckJob {
+  inputs: string[]; tree?: string; profile: string; all: boolean; cwd: string;
+  /** Analyse every input once per variant (in this order), sharing the parsed headers. */
+  variants?: CheckVariant[];
+}
+export interface CheckPart {
+  name: string; result?: AnalysisResult; error?: { message: string; file?: string; line?: number };
+  /** With variants: one result per variant (`result` is the first). */
+  results?: AnalysisResult[];
+}
 
 /** Analyse inputs in this thread (also what a worker runs). */
 export async function runChunk(job: CheckJob): Promise<CheckPart[]> {
@@ -17,6 +29,16 @@ export async function runChunk(job: CheckJob): Promise<CheckPart[]> {
   for (const name of job.inputs) {
     try {
       const text = fs.readFileSync(path.resolve(job.cwd, name), 'utf8');
+      if (job.variants) {
+        const results: AnalysisResult[] = [];
+        for (const v of job.variants) {
+          results.push(await analyze({
+            name, text, tree: job.tree, profileObject: v.profileObject, profileOrigin: v.profileOrigin, all: job.all, cache, cwd: job.cwd, sites: false,
+          }));
+        }
+        out.push({ name, result: results[0], results });
+        continue;
+      }
       const result = await analyze({ name, text, tree: job.tree, profile: job.profile, all: job.all, cache, cwd: job.cwd, sites: false });
       out.push({ name, result });
     } catch (e) {

@@ -668,7 +668,14 @@ export function analyzeFunction(fn: FunctionInput, ctx: InterpretContext): Funct
       if (n === 'ERR_PTR' || n === 'ERR_CAST') return 'err';
       return s.facts.get(`@${u.start}`);
     }
-    if (u.type === 'identifier' || u.type === 'field_expression') return s.facts.get(normalizeLockExpr(t));
+    if (u.type === 'identifier' || u.type === 'field_expression') {
+      const k = normalizeLockExpr(t);
+      const f = s.facts.get(k);
+      if (f) return f;
+      // A lock reached through it is held, so it is not NULL (`if (lruvec) unlock_page_lruvec(lruvec)`).
+      if (s.held.some((h) => !h.assumed && (h.instance === k || h.instance.startsWith(k + '->') || h.instance.startsWith(k + '.') || h.instance.startsWith(k + '#')))) return 'ok';
+      return undefined;
+    }
     if (u.type === 'cast_expression') { const v = child(u, 'value'); return v ? valueFact(s, v) : undefined; }
     if (u.type === 'unary_expression' && src.slice(u.start, u.start + 1) === '!') {
       const a = child(u, 'argument');
@@ -934,7 +941,7 @@ export function analyzeFunction(fn: FunctionInput, ctx: InterpretContext): Funct
           break;
         case 'eval': {
           const outs = evalExpr(mutates(node.ast!) ? clone(s) : s, node.ast!);
-          for (const o of outs) for (const e of node.succ) push(e.to, o);
+          for (const o of outs) { if (o !== s) dropCallFacts(o); for (const e of node.succ) push(e.to, o); }
           break;
         }
         case 'return': {
@@ -942,6 +949,7 @@ export function analyzeFunction(fn: FunctionInput, ctx: InterpretContext): Funct
           for (const o of outs) {
             o.retFact = node.ast ? valueFact(o, node.ast) ?? 'unknown' : 'void';
             o.retSite = node.ast ? site(node.ast) : undefined;
+            dropCallFacts(o);
             push(cfg.exit, o);
           }
           break;
@@ -955,6 +963,7 @@ export function analyzeFunction(fn: FunctionInput, ctx: InterpretContext): Funct
           for (const o0 of outs) {
             const v = leafValue(o0, leaf);
             const o = !calls && hasSideEffect(leaf) ? evalExpr(clone(o0), leaf)[0] : o0;
+            if (calls) dropCallFacts(o);
             for (const e of node.succ) {
               if (v !== undefined && e.assume !== v) continue;
               if (e.assume !== undefined && equalsUnsetLock(o, leaf, e.assume)) continue;
@@ -1057,6 +1066,13 @@ function wrapperSummaryUsable(sum: Summary): boolean {
 
 function bySite(a: LockTemplate, b: LockTemplate): number {
   return a.site.file === b.site.file ? a.site.line - b.site.line || a.site.col - b.site.col : a.site.file < b.site.file ? -1 : 1;
+}
+
+/** A call's result (`@offset`) matters only inside the node that made it (its condition, the
+ *  variable it is stored in): kept longer, it would split states for nothing. */
+function dropCallFacts(s: State): void {
+  if (!s.facts.size) return;
+  for (const k of s.facts.keys()) if (k.charCodeAt(0) === 64 /* @ */) s.facts.delete(k);
 }
 
 function hasSideEffect(n: Ast): boolean {
