@@ -179,6 +179,7 @@ async function analyzePatch(opts: AnalyzeOptions, tree: TreeReader | null, cache
           const preFn = im.pre?.byName.get(name);
           const preR = preFn ? preProv.resultOf(im.pre!.input(preFn), false) : undefined;
           const fs = toFindings(r, postFn, sf.path, opts.name, sf.postInputLine, true, postFn.hasErrors, preR);
+          if (preR && isTouched) fs.push(...roleChanges(r, preR, postFn, sf.path, opts.name, sf.postInputLine));
           const shown = fs.filter((f) => opts.all || f.introduced || f.code === 'analysis-limit');
           findings.push(...(isTouched ? shown : shown.filter((f) => f.introduced)));
           const firstInput = firstShownLine(postFn, sf.postInputLine);
@@ -277,6 +278,32 @@ function callersOf(img: CImage, names: Set<string>): string[] {
     if (re.test(img.text.slice(f.body.startIndex, f.body.endIndex))) out.push(f.name);
   }
   return out.slice(0, 32);
+}
+
+/**
+ * A function that released a lock before the patch and now returns with it held has changed its
+ * role: the classic removed unlock. (Without the pre-image it would look like a lock helper.)
+ */
+function roleChanges(post: FunctionResult, pre: FunctionResult, fn: CFunction, file: string, input: string, inputLines: Map<number, number>): Finding[] {
+  const held = (r: FunctionResult) => new Set(r.summary.exits.flatMap((e) => e.acquired.map((a) => a.class ?? a.instance)));
+  const before = held(pre);
+  const preTakes = new Set(pre.summary.takes.map((t) => t.class ?? t.instance));
+  const out: Finding[] = [];
+  for (const e of post.summary.exits) {
+    for (const a of e.acquired) {
+      const k = a.class ?? a.instance;
+      if (before.has(k) || !preTakes.has(k)) continue;
+      if (post.findings.some((f) => f.code === 'unbalanced-lock' && f.classes.includes(k))) continue;
+      const inputLine = inputLines.get(a.site.line);
+      out.push({
+        code: 'unbalanced-lock', severity: 'warning', file, line: a.site.line, column: a.site.col, endLine: a.site.endLine ?? a.site.line,
+        endColumn: a.site.endCol ?? a.site.col, function: fn.name, introduced: true, locks: [a.label], classes: a.class ? [a.class] : [],
+        message: `${fn.name}() now returns with ${a.label.replace(/^\$\d+/, (m) => fn.params[Number(m.slice(1))]?.name ?? m)}${a.class ? ` (${a.class})` : ''} held, taken here; before this patch it released it before returning`,
+        input, ...(inputLine !== undefined ? { inputLine } : {}), related: [],
+      });
+    }
+  }
+  return out;
 }
 
 function firstShownLine(fn: CFunction, map: Map<number, number>): number | undefined {

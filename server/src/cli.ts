@@ -36,6 +36,8 @@ if (!isMainThread && workerData?.mmlockCheck) {
   // A worker of `mmlock check` (cli/check-worker.ts): analyse its chunk and hand the results back.
   runChunk(workerData.mmlockCheck).then((r) => parentPort!.postMessage(r), (e) => { throw e; });
 } else if (require.main === module) {
+  // `mmlock check ... | head`: a closed pipe ends the run quietly.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => { if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0); throw e; });
   const io: CliIO = {
     out: (s) => process.stdout.write(s),
     err: (s) => process.stderr.write(s),

@@ -210,6 +210,7 @@ async function main() {
     if (process.env.MMLOCK_E2E_DEBUG) console.log(hoverText);
     report('hover on anon_vma_lock()', /Held here/.test(hoverText) && /page_table_lock/.test(hoverText) && /order is/.test(hoverText),
       hoverText ? hoverText.replace(/\s+/g, ' ').slice(0, 400) : 'no hover');
+    await page.waitForTimeout(600);                     // the hover fades in
     await shot(page, '04-hover.png');
     await page.keyboard.press('Escape');
 
@@ -221,6 +222,7 @@ async function main() {
     await page.locator('.monaco-editor .monaco-hover:not(.hidden)', { hasText: 'Class' }).first().waitFor({ timeout: 15_000 }).catch(() => undefined);
     const hover2Text = await hover2.waitFor({ timeout: 15_000 }).then(() => hover2.innerText(), () => '');
     report('hover on spin_lock()', /Class page_table_lock/.test(hover2Text.replace(/`/g, '')) && /Order/.test(hover2Text), hover2Text.replace(/\s+/g, ' ').slice(0, 300) || 'no hover');
+    await page.waitForTimeout(600);
     await shot(page, '05-hover-spin-lock.png');
     await page.keyboard.press('Escape');
 
@@ -266,7 +268,7 @@ async function main() {
     await picks.nth(1).waitFor({ timeout: 10_000 }).catch(() => undefined);
     const pickText = (await picks.allTextContents()).join(' | ');
     report('Select Kernel Profile quick pick', /auto/.test(pickText) && /linux-6\.12/.test(pickText), pickText.slice(0, 200) || 'no items');
-    await shot(page, '10-select-profile.png');
+    await shot(page, '09-select-profile.png');
     await page.keyboard.press('Escape');
 
     // The mail as an .mbox file: our language id, grammar and diagnostics.
@@ -277,7 +279,7 @@ async function main() {
     const lang = await page.locator('.statusbar-item[id="status.editor.mode"]').first().textContent({ timeout: 10_000 }).catch(() => '');
     const mboxSquiggle = await page.locator('.monaco-editor .squiggly-error').first().waitFor({ timeout: 60_000 }).then(() => true, () => false);
     report('.mbox: language and diagnostics', /mbox/i.test(lang || '') && mboxSquiggle, `language "${(lang || '').trim()}", ${mboxSquiggle ? 'squiggle shown' : 'no squiggle'}`);
-    await shot(page, '11-mbox.png');
+    await shot(page, '10-mbox.png');
   } finally {
     await browser.close();
     server.child.kill();

@@ -96,9 +96,9 @@ export class ReachScanner {
     return this.reach.pairs.some(([a, b]) => classes.has(a) && classes.has(b));
   }
 
-  /** The candidate classes `text` may name and the functions it calls; `decls` are the declarations
-   *  visible to it (its own are added). `text` should be stripped (stripC). */
-  scan(text: string, decls: DeclIndex[]): TextReach {
+  /** The candidate classes `text` may name and the functions it calls; `decls` gives the declarations
+   *  visible to it (its own are added), asked only when needed. `text` should be stripped (stripC). */
+  scan(text: string, decls: () => DeclIndex[]): TextReach {
     const classes = new Set<string>();
     const calls = new Set<string>();
     const ids = new Set<string>();
@@ -114,7 +114,7 @@ export class ReachScanner {
     for (const [g, cs] of this.byGlobal) if (ids.has(g)) for (const c of cs) classes.add(c);
     const fieldNames = [...this.byField.keys()].filter((f) => ids.has(f));
     if (fieldNames.length) {
-      const all = [declIndex(text), ...decls];
+      const all = [declIndex(text), ...decls()];
       const re = new RegExp(`(->|\\.)\\s*(${fieldNames.join('|')})\\b`, 'g');
       for (let m = re.exec(text); m; m = re.exec(text)) {
         const owners = this.byField.get(m[2])!;
