@@ -18,7 +18,6 @@ import { editFileOps, validateEditFile, type ProfileEditFile } from './model/pro
 import {
   declIndex, editReach, functionBodies, ReachScanner, stripC, type DeclIndex, type EditReach,
 } from './model/profile-edit-reach';
-import { buildOrder } from './model/order';
 import type { Profile } from './model/profile-types';
 import { fsTree, type TreeReader } from './source/tree';
 
@@ -279,21 +278,33 @@ const CAUSE_TEXT: Record<WhatIfCause, string> = {
   'irqs-off': 'with interrupts disabled', 'preempt-off': 'with preemption disabled', order: 'in an order the edit forbids', other: 'other',
 };
 
+/** The held and the taken lock class of a finding (sleep-in-atomic drops the missing ones from
+ *  `classes`, so positions alone do not tell; `locks[0]` is "atomic" when no lock is held). */
+export function lockRoles(f: Finding): { held?: string; taken?: string } {
+  if (f.code === 'lock-order') return { held: f.classes[0], taken: f.classes[1] };
+  if (f.code !== 'sleep-in-atomic') return {};
+  const held = /\bis (?:still )?held \(([A-Za-z_][\w.:]*), a spinning lock\)/.exec(f.message)?.[1];
+  const taken = /\btakes [^()]*?\(([A-Za-z_][\w.:]*), an? [a-z_ ]+\)/.exec(f.message)?.[1];
+  if (f.locks[0] === 'atomic') return { taken: taken ?? f.classes[0] };
+  if (f.classes.length === 2) return { held: f.classes[0], taken: f.classes[1] };
+  return { held, taken };
+}
+
 /** What the code runs under (for sleep-in-atomic) or the order, from the finding and the profile it came from. */
 export function causeOf(f: Finding, profile: Profile, change: 'breaks' | 'allowed'): { cause: WhatIfCause; text: string } {
   if (f.code === 'lock-order') return { cause: 'order', text: change === 'breaks' ? CAUSE_TEXT.order : 'in an order the edit now allows' };
   if (f.code !== 'sleep-in-atomic') return { cause: 'other', text: f.code };
-  const held = f.classes[0] ? profile.classes.find((c) => c.id === f.classes[0]) : undefined;
-  const label = f.locks[0] && f.locks[0] !== 'atomic' ? f.locks[0] : held?.id;
+  const heldId = lockRoles(f).held;
+  const held = heldId ? profile.classes.find((c) => c.id === heldId) : undefined;
+  const label = f.locks[0] && f.locks[0] !== 'atomic' ? f.locks[0] : undefined;
   const under = (cause: WhatIfCause) => ({ cause, text: `${CAUSE_TEXT[cause]}${label ? ` (${label})` : ''}` });
   if (held?.kind === 'rwlock') return under('rwlock');
   if (held?.kind === 'bit_spinlock') return under('bit-spinlock');
   if (held?.kind === 'spinlock' || held?.kind === 'raw_spinlock') return under('spinlock');
+  if (label) return under('spinlock'); // a spinning lock the profile does not know
   if (/interrupts are disabled/.test(f.message)) return { cause: 'irqs-off', text: CAUSE_TEXT['irqs-off'] };
   if (/preemption is disabled/.test(f.message)) return { cause: 'preempt-off', text: CAUSE_TEXT['preempt-off'] };
   if (/RCU read-side/.test(f.message)) return { cause: 'rcu', text: CAUSE_TEXT.rcu };
-  if (/\bread_lock|rwlock/.test(f.message) && held === undefined && /is held/.test(f.message)) return under('rwlock');
-  if (/is (still )?held/.test(f.message)) return under('spinlock');
   return { cause: 'other', text: f.code };
 }
 
@@ -304,7 +315,7 @@ function site(f: Finding, change: 'breaks' | 'allowed', ctx: ExplainContext): Wh
 }
 
 function explain(f: Finding, change: 'breaks' | 'allowed', causeText: string, ctx: ExplainContext): string {
-  const [heldCls, takenCls] = f.classes;
+  const { held: heldCls, taken: takenCls } = lockRoles(f);
   const kind = (c: string | undefined) => (c ? ctx.changedKinds.get(c) : undefined);
   let why = '';
   if (f.code === 'sleep-in-atomic') {
@@ -321,8 +332,7 @@ function explain(f: Finding, change: 'breaks' | 'allowed', causeText: string, ct
     }
   } else if (f.code === 'lock-order' && heldCls && takenCls) {
     if (change === 'breaks') {
-      const chain = buildOrder(ctx.edited).explain(takenCls, heldCls);
-      why = `the edited order puts ${takenCls} before ${heldCls}${chain?.length ? ` (${[chain[0].outer, ...chain.map((e) => e.inner)].join(' -> ')})` : ''}, but here ${takenCls} is taken under ${heldCls}`;
+      why = `under the edit ${takenCls} comes before ${heldCls}`;
     } else {
       why = `the edited order no longer puts ${takenCls} before ${heldCls}`;
     }

@@ -3,7 +3,7 @@
 import { parseC, disposeC } from '../c/parser';
 import { globalTypes, structFields } from '../c/declarations';
 import type { CFile, CFunction } from '../c/types';
-import { toAst, Ast } from '../sim/ast';
+import { toAst, Ast, lineStarts } from '../sim/ast';
 import type { FunctionInput } from '../sim/interpret';
 import { baseType, localTypes } from '../sim/locals';
 import type { FunctionSource } from './summaries';
@@ -53,6 +53,7 @@ export function makeImage(path: string, text: string, opts: ImageOptions = {}): 
   const byName = new Map<string, CFunction>();
   for (const f of file.functions) if (!byName.has(f.name)) byName.set(f.name, f);
   const inputs = new Map<CFunction, FunctionInput>();
+  let starts: Int32Array | undefined;
   const synthetic = opts.syntheticLines ?? [];
   const input = (fn: CFunction): FunctionInput => {
     let fi = inputs.get(fn);
@@ -64,7 +65,7 @@ export function makeImage(path: string, text: string, opts: ImageOptions = {}): 
     const node = fn.body;
     fi = {
       name: fn.name, file: path, src: text, params,
-      get body() { return body ?? (body = toAst(node)); },
+      get body() { return body ?? (body = toAst(node, starts ?? (starts = lineStarts(text)))); },
       get locals() { return locals ?? (locals = localTypes(this.body, text, params)); },
       bodyText: text.slice(fn.body.startIndex, fn.body.endIndex),
       bodyLine: fn.body.startPosition.row + 1,

@@ -111,7 +111,7 @@ function section(r: WhatIfResult, change: 'breaks' | 'allowed'): string {
   if (!sites.length) return `${title}: nothing\n`;
   let out = `${title}: ${plural(sites.length, 'site')} in ${plural(fns, 'function')} of ${plural(files.length, 'file')}\n`;
   for (const file of files) {
-    out += `${file.file}: ${file[change]} ${title}\n`;
+    out += `${file.file}: ${change === 'breaks' ? plural(file.breaks, 'break') : `${file.allowed} now allowed`}\n`;
     for (const fn of file.functions) {
       const mine = fn.sites.filter((s) => s.change === change);
       if (!mine.length) continue;

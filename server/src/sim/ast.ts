@@ -36,18 +36,55 @@ export interface TsCursorLike {
 
 const SKIP = new Set(['comment']);
 
-export function toAst(node: TsNodeLike): Ast {
+/**
+ * Line starts of a text, for rows and columns from offsets: asking the cursor for positions
+ * marshals two objects out of WASM per node, which dominated converting a body.
+ */
+export function lineStarts(text: string): Int32Array {
+  let n = 1;
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) n++;
+  const out = new Int32Array(n);
+  let k = 1;
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) out[k++] = i + 1;
+  return out;
+}
+
+function rowOf(starts: Int32Array, offset: number, hint: number): number {
+  let lo = 0;
+  let hi = starts.length - 1;
+  if (hint >= 0 && hint < starts.length && starts[hint] <= offset && (hint + 1 >= starts.length || starts[hint + 1] > offset)) return hint;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid] <= offset) lo = mid; else hi = mid - 1;
+  }
+  return lo;
+}
+
+export function toAst(node: TsNodeLike, starts?: Int32Array): Ast {
   const c = node.walk();
+  let hint = 0;
   const conv = (field: string | null): Ast => {
-    const sp = c.startPosition;
-    const ep = c.endPosition;
+    const start = c.startIndex;
+    const end = c.endIndex;
+    let row: number, col: number, endRow: number, endCol: number;
+    if (starts) {
+      row = rowOf(starts, start, hint);
+      endRow = rowOf(starts, end, row);
+      hint = row;
+      col = start - starts[row];
+      endCol = end - starts[endRow];
+    } else {
+      const sp = c.startPosition;
+      const ep = c.endPosition;
+      row = sp.row; col = sp.column; endRow = ep.row; endCol = ep.column;
+    }
     const n: Ast = {
-      type: c.nodeType, start: c.startIndex, end: c.endIndex, row: sp.row, col: sp.column,
-      endRow: ep.row, endCol: ep.column, field, named: c.nodeIsNamed, missing: c.nodeIsMissing, kids: [],
+      type: c.nodeType, start, end, row, col, endRow, endCol, field, named: c.nodeIsNamed, missing: c.nodeIsMissing, kids: [],
     };
     if (c.gotoFirstChild()) {
       do {
-        if (!SKIP.has(c.nodeType)) n.kids.push(conv(c.currentFieldName));
+        const t = c.nodeType;
+        if (!SKIP.has(t)) n.kids.push(conv(c.currentFieldName));
       } while (c.gotoNextSibling());
       c.gotoParent();
     }
