@@ -114,7 +114,7 @@ test('NUL bytes: binary input is refused naming the line of the first NUL', () =
   refused(mmlock(['check', '-'], { input: elf }), '-:1: binary data (NUL byte) in input');
 });
 
-test('invalid UTF-8 does not crash: outside the code it changes nothing; inside a code line the function is still checked', () => {
+test('invalid UTF-8 does not crash: outside the code it changes nothing; in a code line the function is said to be not fully analysed', () => {
   // Latin-1 bytes in the From: line and stray 0xff 0xfe after the signature.
   const name = EXAMPLE.indexOf('Developer');
   write('latin1.patch', Buffer.concat([Buffer.from(EXAMPLE.slice(0, name)), Buffer.from([0xe9, 0xe8, 0x20]), Buffer.from(EXAMPLE.slice(name)), Buffer.from([0xff, 0xfe, 0x0a])]));
