@@ -35,7 +35,10 @@ export function createCache(): AnalysisCache {
 export function isCSource(name: string, text: string): boolean {
   if (/\.(c|h)$/.test(name)) return true;
   if (/\.(patch|diff|mbox|eml)$/.test(name)) return false;
-  return !/^(diff --git |--- |\+\+\+ |@@ )/m.test(text);
+  if (/^(diff --git |--- |\+\+\+ |@@ )/m.test(text)) return false;
+  // Neither named nor shaped like a patch: C only if it has a function body; otherwise the patch
+  // reader says clearly that there is no patch in it.
+  return /\)\s*\{/.test(text.slice(0, 1 << 20));
 }
 
 interface Images { post?: CImage; pre?: CImage }
@@ -46,6 +49,11 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalysisResult> {
   const cache = opts.cache ?? createCache();
   const tree = treeReader(opts, cache);
   const sites = opts.sites ?? true;
+  if (opts.name === '-' && !opts.text.trim()) {
+    // `git diff | mmlock check -` with nothing staged: nothing to check, and that is no error.
+    return { profile: { id: opts.profile ?? 'auto', origin: 'no input' }, mode: 'tree', findings: [], functions: [], sites: [],
+      notes: ['empty input: nothing to check'], stats: { files: 0, functions: 0, ms: Date.now() - started } };
+  }
   if (isCSource(opts.name, opts.text)) return (await analyzeCFile(opts, tree, cache, started, { sites })).result;
   return analyzePatch(opts, tree, cache, started, { sites, deadlocks: true }).then((r) => r.result);
 }
@@ -119,6 +127,7 @@ async function analyzeCFile(opts: AnalyzeOptions, tree: TreeReader | null, cache
 async function analyzePatch(opts: AnalyzeOptions, tree: TreeReader | null, cache: AnalysisCache, started: number, collect: Collect) {
   const set = parsePatchSet(opts.text, opts.name);
   const mats = materializeSeries(set, tree);
+  const readerNotes = set.warnings.map((w) => `${w.message} (line ${w.line})`);
   // The tree as the end of the series leaves it: what `auto` reads the ordering comments from.
   const finalPost = new Map<string, string>();
   for (const m of mats) for (const f of m.files) if (f.post !== null) finalPost.set(f.path, f.post);
@@ -194,6 +203,7 @@ async function analyzePatch(opts: AnalyzeOptions, tree: TreeReader | null, cache
       for (const im of images.values()) { im.post?.dispose(); im.pre?.dispose(); }
     }
   }
+  notes.unshift(...readerNotes);
   if (collect.deadlocks && traces.length) {
     addDeadlockFindings(findings, traces, chosen.profile, opts.name,
       (file, line) => postInputLines.get(file)?.get(line),
@@ -255,10 +265,18 @@ function profileFor(opts: AnalyzeOptions, tree: TreeReader | null, cache: Analys
 function readerWith(tree: TreeReader | null, over: Map<string, string>, variant: string): ReadFile {
   return (rel) => {
     const o = over.get(rel);
-    if (o !== undefined) return { text: o, key: `${rel}\0${variant}` };
+    // Keyed by content: another input of the same run may patch the same header differently.
+    if (o !== undefined) return { text: o, key: `${rel}\0${variant}\0${o.length}\0${hashText(o)}` };
     const t = tree?.read(rel);
     return t === undefined ? undefined : { text: t, key: rel };
   };
+}
+
+/** A fast 32-bit FNV-1a of a text (cache keys). */
+function hashText(t: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < t.length; i++) { h ^= t.charCodeAt(i); h = Math.imul(h, 0x01000193); }
+  return (h >>> 0).toString(16);
 }
 
 function relToTree(name: string, treeDir: string | undefined, cwd: string | undefined): string {

@@ -24,8 +24,15 @@ import { fsTree, type TreeReader } from './source/tree';
 export { EditError } from './model/profile-edit';
 export type { ProfileEditFile } from './model/profile-edit-file';
 
-/** Edits: command-line syntax strings, what-if file objects, or a mix (applied in order). */
-export type WhatIfEdits = string[] | ProfileEditFile | (string | ProfileEditFile)[];
+/** A what-if file with the name messages use for it. */
+export interface NamedEditFile { name: string; file: ProfileEditFile }
+
+/** Edits: command-line syntax strings, what-if file objects (named or not), or a mix (applied in order). */
+export type WhatIfEdits = string[] | ProfileEditFile | (string | ProfileEditFile | NamedEditFile)[];
+
+function isNamed(e: ProfileEditFile | NamedEditFile): e is NamedEditFile {
+  return typeof (e as NamedEditFile).name === 'string' && typeof (e as NamedEditFile).file === 'object';
+}
 
 export interface WhatIfInput { name: string; text: string }
 
@@ -68,6 +75,9 @@ export interface WhatIfSite {
   /** one sentence in kernel terms: what the edit changes here */
   explanation: string;
   finding: Finding;
+  /** set when the function hit an analysis bound in either run (a time bound depends on load): the
+   *  difference may come from where the bound stopped the analysis rather than from the edit */
+  bounded?: string;
 }
 
 export interface WhatIfFunction { name: string; file: string; line: number; breaks: number; allowed: number; sites: WhatIfSite[] }
@@ -98,8 +108,9 @@ export function editOps(edits: WhatIfEdits, fileName = 'what-if file'): EditOp[]
   for (const e of list) {
     if (typeof e === 'string') { strings.push(e); continue; }
     flush();
-    validateEditFile(e, fileName);
-    ops.push(...editFileOps(e, fileName));
+    const [name, file] = isNamed(e) ? [e.name, e.file] : [fileName, e];
+    validateEditFile(file, name);
+    ops.push(...editFileOps(file, name));
   }
   flush();
   return ops;
@@ -148,14 +159,27 @@ export async function whatIf(opts: WhatIfOptions): Promise<WhatIfResult> {
   const baseOnly = minus(baseFindings, editedFindings);
   const limits = newOnly.filter((f) => f.code === 'analysis-limit');
   if (limits.length) notes.push(`not fully analysed under the edited model only: ${limits.map((f) => `${f.function}() (${f.file})`).join(', ')}`);
+  // Functions that hit a state or time bound in either run: their differences are flagged.
+  const bounded = new Map<string, string>();
+  for (const f of [...baseFindings, ...editedFindings]) {
+    if (f.code !== 'analysis-limit') continue;
+    const why = /was not fully analysed: (.*?); findings in it may be missing/.exec(f.message)?.[1] ?? 'not fully analysed';
+    bounded.set(`${f.file}\0${f.function}`, why);
+  }
   const changedKinds = new Map<string, { from: string; to: string; sleeps: boolean }>();
   for (const c of edited.profile.classes) {
     const b = base.profile.classes.find((x) => x.id === c.id);
     if (!b || b.kind !== c.kind) changedKinds.set(c.id, { from: b?.kind ?? 'none', to: c.kind, sleeps: c.sleeps });
   }
   const ctx: ExplainContext = { base: base.profile, edited: edited.profile, changedKinds };
-  const breaks = newOnly.filter((f) => f.code !== 'analysis-limit').map((f) => site(f, 'breaks', ctx));
-  const allowed = baseOnly.filter((f) => f.code !== 'analysis-limit').map((f) => site(f, 'allowed', ctx));
+  const mark = (x: WhatIfSite): WhatIfSite => {
+    const why = bounded.get(`${x.finding.file}\0${x.finding.function}`);
+    return why ? { ...x, bounded: why } : x;
+  };
+  const breaks = newOnly.filter((f) => f.code !== 'analysis-limit').map((f) => mark(site(f, 'breaks', ctx)));
+  const allowed = baseOnly.filter((f) => f.code !== 'analysis-limit').map((f) => mark(site(f, 'allowed', ctx)));
+  const shaky = [...new Set([...breaks, ...allowed].filter((x) => x.bounded).map((x) => `${x.finding.function}() (${x.finding.file}: ${x.bounded})`))];
+  if (shaky.length) notes.push(`sites in functions not fully analysed are marked: the difference may come from the bound, not the edit: ${shaky.join(', ')}`);
   return {
     profile: { id: base.profile.id, origin: base.origin },
     edited: { id: edited.profile.id, origin: edited.origin, label: edited.label, edits: edited.applied },
@@ -195,7 +219,12 @@ function relevantInputs(inputs: WhatIfInput[], treeDir: string, cwd: string | un
   if (reach.none) return [];
   if (reach.global) return inputs;
   const scanner = new ReachScanner(reach, profiles);
-  const read: ReadFile = (rel) => { const t = tree.read(rel); return t === undefined ? undefined : { text: t, key: rel }; };
+  const files = new Map<string, string | undefined>();
+  const read: ReadFile = (rel) => {
+    if (!files.has(rel)) files.set(rel, tree.read(rel));
+    const t = files.get(rel);
+    return t === undefined ? undefined : { text: t, key: rel };
+  };
   const headerInfo = new Map<string, HeaderInfo>();
   const infoOf = (p: string, text: string): HeaderInfo => {
     let h = headerInfo.get(p);
@@ -322,8 +351,11 @@ function explain(f: Finding, change: 'breaks' | 'allowed', causeText: string, ct
     const taken = kind(takenCls);
     const held = kind(heldCls);
     if (change === 'breaks') {
+      // a callee that now sleeps names the lock it takes in the message ("... takes mm->page_table_lock")
+      const inCallee = takenCls ? undefined : [...ctx.changedKinds].find(([id, k]) => k.sleeps && id !== heldCls && new RegExp(`\\b${id}\\b`).test(f.message));
       if (taken?.sleeps) why = `${takenCls} is a ${taken.to} under the edit (it sleeps) and is taken ${causeText}`;
       else if (held && !held.sleeps) why = `${heldCls} is a ${held.to} under the edit (it spins), and the code under it sleeps`;
+      else if (inCallee) why = `${inCallee[0]} is a ${inCallee[1].to} under the edit (it sleeps) and a callee takes it ${causeText}`;
       else why = `under the edit, this sleeps ${causeText}`;
     } else {
       if (held?.sleeps) why = `${heldCls} is a ${held.to} under the edit: sleeping under it is allowed`;

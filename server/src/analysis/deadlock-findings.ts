@@ -17,10 +17,16 @@ export function addDeadlockFindings(findings: Finding[], traces: Trace[], profil
     const blocked = d.steps.find((s) => s.thread === mine && s.blocked);
     if (!blocked?.file || !blocked.line) continue;
     const fn = d.threads[mine].name;
-    const related = otherSites(d, mine);
+    // Kernel paths of the scenario library cite the era's own kernel (not the tree being checked):
+    // their sites go into the message; only sites in the analysed files are related locations.
+    const related = otherSites(d, mine).filter((r) => !r.scenario).map(({ scenario: _s, ...r }) => r);
+    const schedule = scheduleText(d, mine);
     const existing = findings.find((f) => f.code === 'lock-order' && f.file === blocked.file && f.line === blocked.line);
     if (existing) {
       for (const r of related) if (!existing.related.some((x) => x.file === r.file && x.line === r.line)) existing.related.push(r);
+      if (!existing.related.some((r) => r.message.startsWith('deadlock schedule'))) {
+        existing.related.push({ file: blocked.file, line: blocked.line, message: `deadlock schedule: ${schedule}` });
+      }
       continue;
     }
     const classes = [...new Set(d.cycleClasses ?? d.cycle)];
@@ -28,7 +34,7 @@ export function addDeadlockFindings(findings: Finding[], traces: Trace[], profil
     const others = d.threads.filter((_, i) => i !== mine).map((t) => t.scenario ? `${t.name} (scenario ${t.scenario})` : `${t.name}()`).join(' and ');
     findings.push({
       code: 'lock-order', severity: 'error', file: blocked.file, line: blocked.line, column: 1, endLine: blocked.line, endColumn: 1,
-      message: `${fn}() takes ${blocked.label} while holding ${held.join(', ') || 'other locks'}, and ${others} takes them in the other order: two CPUs can deadlock (run mmlock simulate for the schedule)`,
+      message: `${fn}() takes ${blocked.label} while holding ${held.join(', ') || 'other locks'}, and ${others} takes them in the other order. Deadlock schedule: ${schedule}`,
       function: fn, introduced: introducedOf(fn, classes), locks: [...held, blocked.label], classes,
       ...(input ? { input } : {}), ...(inputLineOf(blocked.file, blocked.line) !== undefined ? { inputLine: inputLineOf(blocked.file, blocked.line) } : {}),
       related,
@@ -36,13 +42,22 @@ export function addDeadlockFindings(findings: Finding[], traces: Trace[], profil
   }
 }
 
-function otherSites(d: Deadlock, mine: number): Finding['related'] {
-  const out: Finding['related'] = [];
+function otherSites(d: Deadlock, mine: number): (Finding['related'][number] & { scenario?: boolean })[] {
+  const out: (Finding['related'][number] & { scenario?: boolean })[] = [];
   for (const s of d.steps) {
     if (s.thread === mine || s.op !== 'lock' || !s.file || !s.line) continue;
     const t = d.threads[s.thread];
     const who = t.scenario ? `CPU${s.thread} (${t.name}${t.tree ? `, ${t.tree}` : ''})` : `CPU${s.thread} (${t.name}())`;
-    out.push({ file: s.file, line: s.line, message: `${who} ${s.blocked ? 'waits for' : 'holds'} ${s.label} here` });
+    out.push({ file: s.file, line: s.line, message: `${who} ${s.blocked ? 'waits for' : 'holds'} ${s.label} here`, scenario: !!t.scenario });
   }
   return out;
+}
+
+/** The schedule in one line: each step with its CPU and site. */
+function scheduleText(d: Deadlock, mine: number): string {
+  return d.steps.filter((s) => s.op === 'lock').map((s) => {
+    const t = d.threads[s.thread];
+    const where = s.file && s.line ? ` at ${t.scenario && t.tree ? `${t.tree} ` : ''}${s.file}:${s.line}` : '';
+    return `CPU${s.thread}${s.thread === mine ? '' : ` (${t.name})`} ${s.blocked ? 'waits for' : 'takes'} ${s.label}${where}`;
+  }).join('; ');
 }

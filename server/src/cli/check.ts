@@ -20,7 +20,8 @@ export const runCheck: Command = async (argv, io) => {
   const a = parseArgs(argv, { ...FLAGS });
   if (a.flags.help) {
     io.out('usage: mmlock check [--tree DIR] [--profile auto|ID|FILE] [--format text|json|sarif] [--all] [--fail-on error|warning|never] [--quiet] INPUT...\n'
-      + 'INPUT is a patch, an mbox series or a C file (a directory stands for its *.c files; - reads stdin).\n');
+      + 'INPUT is a patch, an mbox series or a C file (a directory stands for its *.c files; - reads stdin).\n'
+      + '       mmlock check --what-if EDIT[,EDIT]... [--tree DIR] PATH...   (see: mmlock check --what-if help)\n');
     return 0;
   }
   const format = oneOf('format', a.flags.format, ['text', 'json', 'sarif'] as const, 'text');
@@ -51,7 +52,14 @@ export const runCheck: Command = async (argv, io) => {
     if (part?.result) r = part.result;
     else {
       const input = await readInput(name, io);
-      r = await analyze({ name: input.name, text: input.text, tree, profile: profileArg, all: !!a.flags.all, cache, cwd: io.cwd, sites: false });
+      try {
+        r = await analyze({ name: input.name, text: input.text, tree, profile: profileArg, all: !!a.flags.all, cache, cwd: io.cwd, sites: false });
+      } catch (e) {
+        // The contract's one line names the input: `mmlock check: FILE:LINE: message`.
+        const err = e as Error & { file?: string; line?: number };
+        if (!err.file && err.line !== undefined) err.file = name;
+        throw err;
+      }
     }
     findings.push(...r.findings);
     functions += r.stats.functions;
@@ -64,7 +72,7 @@ export const runCheck: Command = async (argv, io) => {
   if (format === 'json') {
     io.out(JSON.stringify({ version: 1, profile, findings: findings.map(jsonFinding), stats: { files, functions, ms } }, null, 1) + '\n');
   } else if (format === 'sarif') {
-    io.out(JSON.stringify(toSarif(findings, profile), null, 1) + '\n');
+    io.out(JSON.stringify(toSarif(findings, profile, { notes, srcRoot: tree, profileOrigin: origin }), null, 1) + '\n');
   } else {
     if (!a.flags.quiet) {
       io.out(formatText(findings));

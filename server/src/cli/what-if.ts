@@ -12,7 +12,7 @@ import type { AnalysisResult } from '../analysis-types';
 import type { Finding } from '../findings';
 import { EditError } from '../model/profile-edit';
 import { parseEditFile, type ProfileEditFile } from '../model/profile-edit-file';
-import { whatIf, type WhatIfInput, type WhatIfResult, type WhatIfRunner, type WhatIfSite } from '../what-if';
+import { whatIf, type NamedEditFile, type WhatIfInput, type WhatIfResult, type WhatIfRunner, type WhatIfSite } from '../what-if';
 
 export interface WhatIfArgs { edits: string[]; tree?: string; profile?: string; format: string; inputs: string[]; io: CliIO }
 
@@ -40,7 +40,10 @@ export async function runWhatIf(a: WhatIfArgs): Promise<number> {
   if (a.edits.some((e) => e.trim() === 'help')) { io.out(WHAT_IF_USAGE); return 0; }
   if (!a.tree) throw new UsageError('--what-if needs a kernel tree: give --tree DIR (or run it inside one)');
   if (!a.inputs.length) throw new UsageError('--what-if needs PATH... (C files, or directories of them)');
-  const edits: (string | ProfileEditFile)[] = a.edits.map((e) => (/\.json$/i.test(e.trim()) ? readEditFile(e.trim(), io.cwd) : e));
+  if (!fs.existsSync(path.join(a.tree, 'Makefile')) && !fs.existsSync(path.join(a.tree, 'mm'))) {
+    throw new UsageError(`--tree ${a.tree}: not a kernel tree (no Makefile, no mm/)`);
+  }
+  const edits: (string | NamedEditFile)[] = a.edits.map((e) => (/\.json$/i.test(e.trim()) ? { name: e.trim(), file: readEditFile(e.trim(), io.cwd) } : e));
   const names = expandInputs(a.inputs, io.cwd);
   const inputs: WhatIfInput[] = [];
   for (const n of names) {
@@ -56,7 +59,7 @@ export async function runWhatIf(a: WhatIfArgs): Promise<number> {
     throw e;
   }
   if (a.format === 'json') io.out(JSON.stringify(toJson(r), null, 1) + '\n');
-  else if (a.format === 'sarif') io.out(JSON.stringify(toWhatIfSarif(r), null, 1) + '\n');
+  else if (a.format === 'sarif') io.out(JSON.stringify(toWhatIfSarif(r, a.tree), null, 1) + '\n');
   else io.out(formatWhatIfText(r));
   return r.breaks.length ? 1 : 0;
 }
@@ -98,7 +101,8 @@ const plural = (n: number, w: string) => `${n} ${w}${n === 1 ? '' : 's'}`;
 function siteLines(s: WhatIfSite): string {
   const f = s.finding;
   const sev = s.change === 'breaks' ? f.severity : 'note';
-  let out = `    ${f.file}:${f.line}:${f.column}: ${sev}: ${s.change === 'allowed' ? 'now allowed: ' : ''}${s.explanation} [${f.code}]\n`;
+  const bound = s.bounded ? ` (${f.function}() was not fully analysed: ${s.bounded})` : '';
+  let out = `    ${f.file}:${f.line}:${f.column}: ${sev}: ${s.change === 'allowed' ? 'now allowed: ' : ''}${s.explanation}${bound} [${f.code}]\n`;
   for (const r of f.related) if (r.line > 0) out += `    ${r.file}:${r.line}:${r.column ?? 1}: note: ${r.message}\n`;
   return out;
 }
@@ -128,7 +132,7 @@ export function formatWhatIfText(r: WhatIfResult): string {
   for (const n of r.notes) out += `note: ${n}\n`;
   out += '\n' + section(r, 'breaks') + '\n' + section(r, 'allowed');
   if (r.causes.length) {
-    out += `\nby cause: ${r.causes.map((c) => `${c.text} ${[c.breaks ? `${c.breaks} breaks` : '', c.allowed ? `${c.allowed} now allowed` : ''].filter(Boolean).join(', ')}`).join('; ')}\n`;
+    out += `\nby cause: ${r.causes.map((c) => `${c.text} ${[c.breaks ? plural(c.breaks, 'break') : '', c.allowed ? `${c.allowed} now allowed` : ''].filter(Boolean).join(', ')}`).join('; ')}\n`;
   }
   const st = r.stats;
   out += `mmlock: what-if ${r.edited.label || '(no edit)'}: ${plural(r.breaks.length, 'break')}, ${r.allowed.length} now allowed; `
@@ -145,7 +149,7 @@ function jsonFinding(f: Finding): Record<string, unknown> {
 }
 
 function jsonSite(s: WhatIfSite): Record<string, unknown> {
-  return { ...jsonFinding(s.finding), cause: s.cause, causeText: s.causeText, explanation: s.explanation };
+  return { ...jsonFinding(s.finding), cause: s.cause, causeText: s.causeText, explanation: s.explanation, ...(s.bounded ? { bounded: s.bounded } : {}) };
 }
 
 export function toJson(r: WhatIfResult): Record<string, unknown> {
@@ -159,10 +163,14 @@ export function toJson(r: WhatIfResult): Record<string, unknown> {
 }
 
 /** SARIF: the breaks as results (message: the explanation), the now-allowed sites as run properties. */
-export function toWhatIfSarif(r: WhatIfResult): Record<string, unknown> {
-  const sarif = toSarif(r.breaks.map((s) => ({ ...s.finding, message: s.explanation })), r.edited.id) as { runs: { properties: Record<string, unknown>; results: { properties: Record<string, unknown> }[] }[] };
+export function toWhatIfSarif(r: WhatIfResult, tree?: string): Record<string, unknown> {
+  const findings = r.breaks.map((s) => ({ ...s.finding, message: s.explanation }));
+  const sarif = toSarif(findings, r.edited.id, { notes: r.notes, srcRoot: tree, profileOrigin: r.edited.origin }) as { runs: { properties: Record<string, unknown>; results: { properties: Record<string, unknown> }[] }[] };
   const run = sarif.runs[0];
-  run.results.forEach((res, i) => { res.properties = { ...res.properties, cause: r.breaks[i].cause, causeText: r.breaks[i].causeText }; });
+  run.results.forEach((res, i) => {
+    const b = r.breaks[i];
+    res.properties = { ...res.properties, cause: b.cause, causeText: b.causeText, ...(b.bounded ? { bounded: b.bounded } : {}) };
+  });
   run.properties = {
     ...run.properties, baseProfile: r.profile.id, origin: r.edited.origin,
     edits: r.edited.edits.map((e) => ({ edit: e.edit, description: e.description })),

@@ -4,7 +4,7 @@
 // ordering-comment names. Checked with ajv; errors name the file and the field.
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import type { LockKind, Profile } from './profile-types';
-import { EditError, parseEdits, type EditOp } from './profile-edit';
+import { EditError, parseEdits, type EditOp } from './profile-edit-parse';
 
 export interface ClassEditJson {
   id: string;                  // an id (new or existing), or VAR->FIELD
@@ -163,5 +163,5 @@ export function editFileOps(f: ProfileEditFile, file: string): EditOp[] {
     ops.push({ op: 'profile', patch: JSON.parse(JSON.stringify({ apis, removeApis, fieldTypes, nameTypes, iteratorMacros, gfp })), text: `${file} (APIs and types)` });
   }
   if (f.edits?.length) ops.push(...parseEdits(f.edits));
-  return ops;
+  return ops.map((o) => ({ ...o, from: file }));
 }

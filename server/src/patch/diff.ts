@@ -91,8 +91,11 @@ function readGitFile(v: InputLine[], i: number, warnings: Warnings): { file: Fil
   if (newP && newP.path === null && status === 'modified') status = 'deleted';
   if (status === 'added') oldAt = undefined;
   if (status === 'deleted') newAt = undefined;
-  const oldPath = oldAt?.path ? checkPath(oldAt.path, oldAt.line, oldAt.header) : null;
-  const newPath = newAt?.path ? checkPath(newAt.path, newAt.line, newAt.header) : null;
+  let oldPath = oldAt?.path ? checkPath(oldAt.path, oldAt.line, oldAt.header) : null;
+  let newPath = newAt?.path ? checkPath(newAt.path, newAt.line, newAt.header) : null;
+  // A modified file names one path on both sides; a header that lost one (`--- a/`, a one-path
+  // `diff --git`) still means the same file.
+  if (status === 'modified' || status === 'renamed' || status === 'copied') { oldPath ??= newPath; newPath ??= oldPath; }
   if (oldPath === null && newPath === null) {
     throw new PatchError(`no file name in "${head.text.slice(0, 80)}"`, head.no);
   }
