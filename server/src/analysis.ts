@@ -222,12 +222,12 @@ async function analyzePatch(opts: AnalyzeOptions, tree: TreeReader | null, cache
  *  Types are looked up on demand, so a header is only parsed when its text can hold the answer. */
 function providerFor(images: CImage[], chosen: ChosenProfile): SummaryProvider {
   const globals = lazyMap((name) => {
-    for (const img of images) if (img.text.includes(name)) { const t = img.globals().get(name); if (t) return t; }
+    for (const img of images) if (img.mentions(name)) { const t = img.globals().get(name); if (t) return t; }
     return undefined;
   });
   const fields = lazyMap((key) => {
     const struct = key.slice(0, key.indexOf('.'));
-    for (const img of images) if (img.text.includes(`struct ${struct}`)) { const t = img.fields().get(key); if (t) return t; }
+    for (const img of images) if (img.definesStruct(struct)) { const t = img.fields().get(key); if (t) return t; }
     return undefined;
   });
   return new SummaryProvider(images, chosen.ix, chosen.order, globals, undefined, fields);

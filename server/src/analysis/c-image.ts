@@ -9,6 +9,9 @@ import { baseType, localTypes } from '../sim/locals';
 import type { FunctionSource } from './summaries';
 
 export interface CImage extends FunctionSource {
+  /** Identifiers and struct tags in the text, indexed once (cheaper than searching it per name). */
+  mentions(name: string): boolean;
+  definesStruct(tag: string): boolean;
   /** File-scope variables' types (DEFINE_SPINLOCK(x) -> spinlock_t), computed on first use. */
   globals(): Map<string, string>;
   /** Struct field types declared in this text ("anon_vma_chain.anon_vma" -> "anon_vma"). */
@@ -35,17 +38,31 @@ export interface ImageOptions {
 export function makeLazyImage(path: string, text: string, opts: ImageOptions = {}): CImage {
   let img: CImage | undefined;
   const get = (): CImage => img ?? (img = makeImage(path, text, opts));
+  const ix = textIndex(text);
   const lazy: CImage = {
-    path, text,
+    path, text, mentions: ix.mentions, definesStruct: ix.definesStruct,
     get file() { return get().file; },
     get byName() { return get().byName; },
     input: (fn) => get().input(fn),
-    lookup: (name) => (text.includes(name) ? get().lookup(name) : undefined),
+    lookup: (name) => (ix.mentions(name) ? get().lookup(name) : undefined),
     globals: () => get().globals(),
     fields: () => get().fields(),
     dispose: () => img?.dispose(),
   };
   return lazy;
+}
+
+/** Lazily built sets of the identifiers and `struct X {` tags of a text. */
+function textIndex(text: string): { mentions(name: string): boolean; definesStruct(tag: string): boolean } {
+  let ids: Set<string> | undefined;
+  let tags: Set<string> | undefined;
+  return {
+    mentions: (name) => (ids ?? (ids = new Set(text.match(/[A-Za-z_]\w*/g) ?? []))).has(name),
+    definesStruct: (tag) => {
+      if (!tags) { tags = new Set(); for (const m of text.matchAll(/\b(?:struct|union)\s+([A-Za-z_]\w*)\s*\{/g)) tags.add(m[1]); }
+      return tags.has(tag);
+    },
+  };
 }
 
 export function makeImage(path: string, text: string, opts: ImageOptions = {}): CImage {
@@ -78,7 +95,9 @@ export function makeImage(path: string, text: string, opts: ImageOptions = {}): 
   };
   let globals: Map<string, string> | undefined;
   let fields: Map<string, string> | undefined;
+  const tix = textIndex(text);
   return {
+    mentions: tix.mentions, definesStruct: tix.definesStruct,
     globals: () => globals ?? (globals = globalTypes(file)),
     fields: () => fields ?? (fields = new Map(structFields(file).map((f) => [`${f.struct}.${f.field}`, f.type] as const))),
     path, text, file, byName, input,
