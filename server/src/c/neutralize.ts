@@ -26,6 +26,7 @@ import {
   isIterator, isMacroName, isSyscallDefine, learnIteratorDefines, mangleTypeArgs, rewriteDeclMacro, rewriteSyscall, rewriteToWhile,
 } from './macro-rules';
 import { BranchDepth, selectBranches, type BranchMode } from './preproc';
+import { followBrace, type BodyDepth } from './token-utils';
 import { P_ELLIPSIS, scan, Tok } from './scanner';
 import {
   argRanges, assemble, hasNewline, isPunct, matchBrackets, nextSig, pad, prevSig, removeRange, tokText, type Work,
@@ -96,26 +97,19 @@ export function neutralize(text: string, opts: NeutralizeOptions = {}): Neutrali
 
   // One walk with the brace depth (branch-aware for the conditionals still in place).
   const branches = new BranchDepth(w);
-  let depth = 0;
-  let inFn = false;           // inside a function body
+  const st: BodyDepth = { depth: 0, inFn: false };
   let caseLabel = false;      // between `case` and its ':'
   for (let i = 0; i < t.count; i++) {
     if (removed[i]) continue;
     const k = t.kind[i];
     if (k === Tok.Directive) {
-      depth = branches.at(i, depth);
-      if (depth === 0) inFn = false;
+      st.depth = branches.at(i, st.depth);
+      if (st.depth === 0) st.inFn = false;
       continue;
     }
     if (k === Tok.Punct) {
       const c = t.sub[i];
-      if (c === 123) {
-        if (depth === 0) { const p = prevSig(t, removed, i); inFn = p >= 0 && isPunct(t, p, 41); }
-        depth++;
-      } else if (c === 125) {
-        if (depth > 0) depth--;
-        if (depth === 0) inFn = false;
-      } else if (c === 58) caseLabel = false;
+      if (c === 123 || c === 125) followBrace(t, removed, i, st); else if (c === 58) caseLabel = false;
       else if (c === P_ELLIPSIS && caseLabel) { w.edits.push({ s: t.start[i], e: t.end[i], r: ' | ' }); removed[i] = 2; }
       continue;
     }
@@ -125,25 +119,25 @@ export function neutralize(text: string, opts: NeutralizeOptions = {}): Neutrali
     const isCall = open >= 0 && isPunct(t, open, 40) && match[open] > open;
 
     if (!isCall) {
-      if (id === 'case') caseLabel = inFn;
-      else if (id === 'static' && inFn) staticDeclMacro(i, open);
-      else if (depth === 0) fileScopeAttribute(i, id, open);
+      if (id === 'case') caseLabel = st.inFn;
+      else if (id === 'static' && st.inFn) staticDeclMacro(i, open);
+      else if (st.depth === 0) fileScopeAttribute(i, id, open);
       continue;
     }
     const close = match[open];
-    if (TYPEOF.has(id) && inFn && atStatementStart(i) && typeofDeclaration(i, close)) { i = close; continue; }
+    if (TYPEOF.has(id) && st.inFn && atStatementStart(i) && typeofDeclaration(i, close)) { i = close; continue; }
     if (DECLARATOR_WRAPPERS.has(id)) { removed[i] = 1; removed[open] = 1; removed[close] = 1; continue; }
     if (ALIGNOF.has(id)) { w.edits.push({ s: t.start[i], e: t.end[i], r: pad('sizeof', id.length) }); removed[i] = 2; continue; }
     if (id === 'offsetof') offsetofAsMacro(i, open, close);
     else if (C_KEYWORDS.has(id)) continue;
 
-    if (depth === 0) {
+    if (st.depth === 0) {
       if (isSyscallDefine(id)) { rewriteSyscall(w, match, i, open, close); i = close; continue; }
       if (prevIs(i, DECL_AFTER) && invocationWithoutSemicolon(close)) { removeRange(w, i, close); i = close; continue; }
-    } else if (inFn && atStatementStart(i)) {
+    } else if (st.inFn && atStatementStart(i)) {
       if (statementMacro(i, id, open, close)) continue;
     }
-    if (depth > 0 || isMacroName(id)) mangleTypeArgs(w, match, open, close);
+    if (st.depth > 0 || isMacroName(id)) mangleTypeArgs(w, match, open, close);
   }
 
   return { text: assemble(w), annotations, loops };

@@ -4,7 +4,7 @@
 // For such a group we keep one branch — the one a build with the option enabled compiles (the
 // first, or the `#else` of an `#if 0`) — and blank the directive lines and the other branches.
 import { Dir, directiveCondition, Tok } from './scanner';
-import { isPunct, prevSig, tokText, type Work } from './token-utils';
+import { followBrace, isPunct, prevSig, tokText, type BodyDepth, type Work } from './token-utils';
 
 /**
  * In function bodies:
@@ -92,34 +92,27 @@ function findGroups(w: Work): Group[] {
   const groups: Group[] = [];
   const open: Group[] = [];
   const branches = new BranchDepth(w);
-  let depth = 0;
-  let inFn = false;
+  const st: BodyDepth = { depth: 0, inFn: false };
   for (let i = 0; i < t.count; i++) {
     if (removed[i]) continue;
     const k = t.kind[i];
     if (k === Tok.Directive) {
       const d = t.sub[i];
       if (d === Dir.If || d === Dir.Ifdef || d === Dir.Ifndef) {
-        const g: Group = { dirs: [i], inFunction: inFn && depth > 0 };
+        const g: Group = { dirs: [i], inFunction: st.inFn && st.depth > 0 };
         groups.push(g); open.push(g);
       } else if ((d === Dir.Elif || d === Dir.Else) && open.length) {
         open[open.length - 1].dirs.push(i);
       } else if (d === Dir.Endif && open.length) {
         open.pop()!.dirs.push(i);
       }
-      depth = branches.at(i, depth);
-      if (depth === 0) inFn = false;
+      st.depth = branches.at(i, st.depth);
+      if (st.depth === 0) st.inFn = false;
       continue;
     }
     if (k === Tok.Punct) {
       const c = t.sub[i];
-      if (c === 123) {
-        if (depth === 0) { const p = prevSig(t, removed, i); inFn = p >= 0 && isPunct(t, p, 41); }
-        depth++;
-      } else if (c === 125) {
-        if (depth > 0) depth--;
-        if (depth === 0) inFn = false;
-      }
+      if (c === 123 || c === 125) followBrace(t, removed, i, st);
     }
   }
   return groups;

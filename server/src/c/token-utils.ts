@@ -106,3 +106,19 @@ export function assemble(w: Work): string {
   parts.push(text.slice(pos));
   return parts.join('');
 }
+
+/** Brace depth at file level, and whether the scan is inside a function body (a `{` right after
+ *  a `)` at depth 0). Both scanners follow it the same way. */
+export interface BodyDepth { depth: number; inFn: boolean }
+
+/** Follow a `{` or `}` punctuator at token i (other punctuators are left alone). */
+export function followBrace(t: Tokens, removed: Uint8Array, i: number, st: BodyDepth): void {
+  const c = t.sub[i];
+  if (c === 123) {
+    if (st.depth === 0) { const p = prevSig(t, removed, i); st.inFn = p >= 0 && isPunct(t, p, 41); }
+    st.depth++;
+  } else if (c === 125) {
+    if (st.depth > 0) st.depth--;
+    if (st.depth === 0) st.inFn = false;
+  }
+}

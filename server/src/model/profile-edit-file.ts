@@ -4,21 +4,10 @@
 // ordering-comment names. Checked with ajv; errors name the file and the field.
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import type { LockKind, Profile } from './profile-types';
-import { EditError, parseEdits, type EditOp } from './profile-edit-parse';
+import { type ClassEdit, EditError, parseEdits, type EditOp } from './profile-edit-parse';
 
-export interface ClassEditJson {
-  id: string;                  // an id (new or existing), or VAR->FIELD
-  kind?: LockKind;
-  sleeps?: boolean;
-  irqSafe?: boolean;
-  description?: string;
-  source?: string;
-  aliases?: string[];
-  fields?: string[];
-  globals?: string[];
-  after?: string[];
-  before?: string[];
-}
+/** A class in a what-if file: the command line's class edit, named by `id`. */
+export type ClassEditJson = Omit<ClassEdit, 'name' | 'mustBeNew'> & { id: string };
 
 export interface ProfileEditFile {
   $schema?: string;
