@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { Methods, type StatusParams } from '../../server/src/lsp/protocol';
 import { registerCommands } from './commands';
+import { registerWhatIf } from './what-if-view';
 import { createLanguageClient } from './language-client';
 import { StatusBar } from './status-bar';
 
@@ -15,7 +16,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const log = vscode.window.createOutputChannel('MM Locks Server', { log: true });
   const status = new StatusBar();
   client = createLanguageClient(context, log);
-  context.subscriptions.push(output, log, status, ...registerCommands({ client, output, status }));
+  context.subscriptions.push(output, log, status, ...registerCommands({ client, output, status }), ...registerWhatIf(client, output));
   context.subscriptions.push(client.onNotification(Methods.status, (s: StatusParams) => status.update(s)));
   // Limited support in untrusted workspaces: the server refuses workspace profile files until trusted.
   context.subscriptions.push(vscode.workspace.onDidGrantWorkspaceTrust(() => {

@@ -34,6 +34,8 @@ function viewOf(p: Profile): ProfileView {
   };
 }
 
+import { whatIf } from '../what-if';
+
 async function simulate(opts: SimulateOptions): Promise<SimulationOutput> {
   const { profile, traces, notes } = await collectTraces({ ...opts, cache: cacheFor(opts.tree) });
   const run = runSimulation({
@@ -55,6 +57,7 @@ async function simulate(opts: SimulateOptions): Promise<SimulationOutput> {
 }
 
 export const coreDeps: LspDeps = {
+  whatIf,
   analyze: (opts) => analyze({ ...opts, cache: cacheFor(opts.tree) }),
   simulate,
   profileView(id, opts) {

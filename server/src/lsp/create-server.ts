@@ -17,10 +17,14 @@ import { scanPatch } from './patch-lines';
 import {
   Methods, type HierarchyParams, type HierarchyResult, type ProfilesResult, type SimulateParams,
   type SimulateResult, type StatusParams,
+  type WhatIfParams, type WhatIfProgress, type WhatIfReply, type WhatIfReplySite,
 } from './protocol';
 import { Scheduler } from './scheduler';
 import { DEFAULT_SETTINGS, analysisKey, parseSettings, type Settings } from './settings';
 import { functionAt, simulationResult } from './simulation';
+import { readdirSync, readFileSync } from 'fs';
+import { join } from 'path';
+import type { WhatIfSite as WhatIfSiteLike } from '../what-if';
 
 export interface ServerOptions {
   /** Quiet time that coalesces a burst of edits (a single edit after a quiet spell runs at once). */
@@ -310,6 +314,43 @@ export function createServer(connection: Connection, deps: LspDeps, options: Ser
       if (controller.signal.aborted || isAbort(e)) throw new ResponseError(LSPErrorCodes.RequestCancelled, 'mmlock/simulate cancelled');
       const bad = inputError(e);
       throw new ResponseError(ErrorCodes.InternalError, `mmlock/simulate: ${bad ? `line ${bad.line ?? '?'}: ` : ''}${(e as Error)?.message ?? e}`);
+    } finally {
+      sub.dispose();
+    }
+  });
+
+  connection.onRequest(Methods.whatIf, async (params: WhatIfParams, token: CancellationToken): Promise<WhatIfReply> => {
+    if (!deps.whatIf) throw new ResponseError(ErrorCodes.InternalError, 'mmlock/whatIf: not available');
+    const edits = (params?.edits ?? []).map((e) => String(e).trim()).filter(Boolean);
+    if (!edits.length) throw new ResponseError(ErrorCodes.InvalidParams, 'mmlock/whatIf: no edit given (e.g. i_mmap_lock=mutex)');
+    const tree = findKernelTree({ setting: settings.kernelTree, folders, docPath: null }).dir;
+    if (!tree) throw new ResponseError(ErrorCodes.InvalidParams, 'mmlock/whatIf: no kernel tree in the workspace (open one as a folder or set mmlock.kernelTree)');
+    const mmDir = join(tree, 'mm');
+    const inputs = readdirSync(mmDir).filter((f) => f.endsWith('.c')).sort().map((f) => {
+      const abs = join(mmDir, f);
+      return { name: abs, text: readOpenBuffer(abs) ?? readFileSync(abs, 'utf8') };
+    });
+    const controller = new AbortController();
+    const sub = token.onCancellationRequested(() => controller.abort());
+    try {
+      const r = await deps.whatIf({
+        edits, inputs, tree, profile: !trusted && looksLikeFile(settings.profile) ? 'auto' : settings.profile, signal: controller.signal, cwd: tree,
+        onProgress: (done, total) => { void connection.sendNotification(Methods.whatIfProgress, { done, total } satisfies WhatIfProgress); },
+      });
+      if (token.isCancellationRequested) throw new ResponseError(LSPErrorCodes.RequestCancelled, 'mmlock/whatIf cancelled');
+      const site = (w: WhatIfSiteLike): WhatIfReplySite => ({
+        change: w.change, code: w.finding.code, severity: w.finding.severity, line: w.finding.line, column: w.finding.column,
+        endLine: w.finding.endLine, endColumn: w.finding.endColumn, cause: w.causeText, explanation: w.explanation, message: w.finding.message,
+      });
+      return {
+        tree, label: r.edited.label, notes: r.notes,
+        text: `${r.edited.label}: ${r.breaks.length} site(s) break, ${r.allowed.length} now allowed, in ${r.files.length} file(s) (${r.stats.analysed} of ${r.stats.inputs} files analysed, ${r.stats.ms} ms)`,
+        files: r.files.map((f) => ({ file: f.file, breaks: f.breaks, allowed: f.allowed, functions: f.functions.map((fn) => ({ name: fn.name, line: fn.line, sites: fn.sites.map(site) })) })),
+      };
+    } catch (e) {
+      if (e instanceof ResponseError) throw e;
+      if (controller.signal.aborted || isAbort(e)) throw new ResponseError(LSPErrorCodes.RequestCancelled, 'mmlock/whatIf cancelled');
+      throw new ResponseError(ErrorCodes.InvalidParams, `mmlock/whatIf: ${(e as Error)?.message ?? e}`);
     } finally {
       sub.dispose();
     }

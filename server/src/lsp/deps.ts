@@ -3,6 +3,7 @@
 import type { AnalyzeOptions, AnalysisResult } from '../analysis-types';
 import type { OrderEdge } from '../model/profile-types';
 import type { SimDeadlock } from './protocol';
+import type { WhatIfOptions, WhatIfResult } from '../what-if';
 
 export interface ClassInfo {
   id: string;
@@ -47,4 +48,6 @@ export interface LspDeps {
   listProfiles(): { id: string; description: string }[];
   /** Tree files, settings or trust changed: drop whatever the core keeps across analyses. */
   invalidate?(): void;
+  /** Re-check the tree under an edited hierarchy (server/src/what-if.ts). */
+  whatIf?(opts: WhatIfOptions): Promise<WhatIfResult>;
 }

@@ -19,7 +19,31 @@ export const Methods = {
   status: 'mmlock/status',
   /** Notification client -> server: the workspace became trusted (or not). */
   trust: 'mmlock/didChangeTrust',
+  /** Request: re-check the workspace's kernel tree (its mm/*.c) under edits of the hierarchy. */
+  whatIf: 'mmlock/whatIf',
+  /** Notification server -> client: files done of a what-if run. */
+  whatIfProgress: 'mmlock/whatIfProgress',
 } as const;
+
+export interface WhatIfParams { edits: string[] }
+export interface WhatIfProgress { done: number; total: number }
+/** The site list as the tree view shows it (file -> function -> site), plus the summary text. */
+export interface WhatIfReply {
+  tree: string;
+  label: string;
+  text: string;
+  notes: string[];
+  files: { file: string; breaks: number; allowed: number; functions: { name: string; line: number; sites: WhatIfReplySite[] }[] }[];
+}
+export interface WhatIfReplySite {
+  change: 'breaks' | 'allowed';
+  code: string;
+  severity: string;
+  line: number; column: number; endLine: number; endColumn: number;
+  cause: string;
+  explanation: string;
+  message: string;
+}
 
 export interface SimulateParams {
   textDocument: { uri: string };
