@@ -141,6 +141,14 @@ async function analyzePatch(opts: AnalyzeOptions, tree: TreeReader | null, cache
   let fileCount = 0;
   let fnCount = 0;
   let anyHunkOnly = false;
+  // One parse per distinct text in the series.
+  const seriesImages = new Map<string, CImage>();
+  const imageOf = (p: string, text: string, synthetic: number[]): CImage => {
+    const key = `${p}\0${text.length}\0${hashText(text)}\0${synthetic.join(',')}`;
+    let img = seriesImages.get(key);
+    if (!img) seriesImages.set(key, (img = makeImage(p, text, { iteratorMacros: macros, syntheticLines: synthetic })));
+    return img;
+  };
   const preFindings = new Map<string, RawFinding[]>();
   const postInputLines = new Map<string, Map<number, number>>();
   // Files as the series has left them so far (a later patch sees an earlier one's changes).
@@ -156,8 +164,8 @@ async function analyzePatch(opts: AnalyzeOptions, tree: TreeReader | null, cache
       for (const sf of cFiles) {
         if (sf.mode === 'hunk-only') anyHunkOnly = true;
         images.set(sf, {
-          post: sf.post !== null ? makeImage(sf.path, sf.post, { iteratorMacros: macros, syntheticLines: sf.synthetic.map((s) => s.line) }) : undefined,
-          pre: sf.pre ? makeImage(sf.oldPath ?? sf.path, sf.pre, { iteratorMacros: macros, syntheticLines: sf.syntheticPre.map((s) => s.line) }) : undefined,
+          post: sf.post !== null ? imageOf(sf.path, sf.post, sf.synthetic.map((s) => s.line)) : undefined,
+          pre: sf.pre ? imageOf(sf.oldPath ?? sf.path, sf.pre, sf.syntheticPre.map((s) => s.line)) : undefined,
         });
       }
       const postImgs = [...images.values()].map((i) => i.post).filter((x): x is CImage => !!x);
@@ -200,9 +208,10 @@ async function analyzePatch(opts: AnalyzeOptions, tree: TreeReader | null, cache
         }
       }
     } finally {
-      for (const im of images.values()) { im.post?.dispose(); im.pre?.dispose(); }
+      // Images stay for the rest of the series (patch N's post-image is patch N+1's pre-image).
     }
   }
+  for (const img of seriesImages.values()) img.dispose();
   notes.unshift(...readerNotes);
   if (collect.deadlocks && traces.length) {
     addDeadlockFindings(findings, traces, chosen.profile, opts.name,
