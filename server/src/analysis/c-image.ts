@@ -97,7 +97,9 @@ export function makeImage(path: string, text: string, opts: ImageOptions = {}): 
   let fields: Map<string, string> | undefined;
   const tix = textIndex(text);
   return {
-    mentions: tix.mentions, definesStruct: tix.definesStruct,
+    // Parsed already: its own globals answer directly (the identifier index is for lazy headers);
+    // struct fields still need a tree walk, so the cheap tag index decides whether to do it.
+    mentions: () => true, definesStruct: tix.definesStruct,
     globals: () => globals ?? (globals = globalTypes(file)),
     fields: () => fields ?? (fields = new Map(structFields(file).map((f) => [`${f.struct}.${f.field}`, f.type] as const))),
     path, text, file, byName, input,

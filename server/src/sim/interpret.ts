@@ -63,7 +63,7 @@ export interface FunctionResult {
 }
 
 export interface Limits { maxStatesPerNode: number; maxSteps: number; maxMs: number }
-export const DEFAULT_LIMITS: Limits = { maxStatesPerNode: 48, maxSteps: 60_000, maxMs: 2000 };
+export const DEFAULT_LIMITS: Limits = { maxStatesPerNode: 48, maxSteps: 20_000, maxMs: 2000 };
 
 export interface InterpretContext {
   ix: ProfileIndex;
