@@ -4,12 +4,13 @@
 // ordering-comment names. Checked with ajv; errors name the file and the field.
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import type { LockKind, Profile } from './profile-types';
-import { type ClassEdit, EditError, parseEdits, type EditOp } from './profile-edit-parse';
+import { type ClassEdit, EditError, parseEdits, type EditOp, type ProfilePatch } from './profile-edit-parse';
 
 /** A class in a what-if file: the command line's class edit, named by `id`. */
 export type ClassEditJson = Omit<ClassEdit, 'name' | 'mustBeNew'> & { id: string };
 
-export interface ProfileEditFile {
+/** Besides classes and order, a what-if file may patch APIs, field types... (ProfilePatch). */
+export interface ProfileEditFile extends ProfilePatch {
   $schema?: string;
   $comment?: string;
   description?: string;
@@ -22,12 +23,6 @@ export interface ProfileEditFile {
   removeEdges?: { outer: string; inner: string }[];
   reverseEdges?: { outer: string; inner: string }[];
   removeClasses?: string[];
-  apis?: Profile['apis'];
-  removeApis?: string[];
-  fieldTypes?: Profile['fieldTypes'];
-  nameTypes?: Profile['nameTypes'];
-  iteratorMacros?: string[];
-  gfp?: Partial<Profile['gfp']>;
   /** edits in the command-line syntax, applied last */
   edits?: string[];
 }
