@@ -15,10 +15,12 @@ import { materializeSeries } from './source/materialize';
 import type { SourceFile } from './source/types';
 import { CImage, makeImage } from './analysis/c-image';
 import { includedHeaders, ReadFile } from './analysis/headers';
-import { SummaryProvider } from './analysis/summaries';
+import { ResultStore, SummaryProvider } from './analysis/summaries';
 import { chooseProfile, ChosenProfile, finish } from './analysis/profile-choice';
 import type { FunctionResult, RawFinding } from './sim/interpret';
+import type { Summary } from './sim/summary-types';
 import { addDeadlockFindings } from './analysis/deadlock-findings';
+import { hashText } from './text-hash';
 
 /** State kept across the inputs of one run (parsed tree headers, profiles). */
 export interface AnalysisCache {
@@ -26,10 +28,28 @@ export interface AnalysisCache {
   profiles: Map<string, ChosenProfile>;
   /** Tree files read so far (headers are looked up once per including file). */
   files: Map<string, string | undefined>;
+  /** Function results reused across the patches of a series and the versions of an edited patch. */
+  results: ResultStore;
+  /** Parsed pre/post images of patched files, kept from one run to the next (an edited patch
+   *  re-parses only the file that changed, incrementally); `run` is the last run that used one. */
+  images: Map<string, { img: CImage; run: number }>;
+  /** The newest image of each path: the base for parsing its next version incrementally. */
+  latest: Map<string, CImage>;
+  run: number;
 }
 
 export function createCache(): AnalysisCache {
-  return { headers: new Map(), profiles: new Map(), files: new Map() };
+  return { headers: new Map(), profiles: new Map(), files: new Map(), results: new ResultStore(), images: new Map(), latest: new Map(), run: 0 };
+}
+
+/** Images no run has used since the one before this: freed (their trees live in WASM memory). */
+function evictImages(cache: AnalysisCache): void {
+  for (const [k, e] of cache.images) {
+    if (e.run >= cache.run - 1) continue;
+    cache.images.delete(k);
+    if (cache.latest.get(e.img.path) === e.img) cache.latest.delete(e.img.path);
+    e.img.dispose();
+  }
 }
 
 export function isCSource(name: string, text: string): boolean {
@@ -141,12 +161,16 @@ async function analyzePatch(opts: AnalyzeOptions, tree: TreeReader | null, cache
   let fileCount = 0;
   let fnCount = 0;
   let anyHunkOnly = false;
-  // One parse per distinct text in the series.
-  const seriesImages = new Map<string, CImage>();
+  // One parse per distinct text in the series (and across runs on the same cache).
+  const run = ++cache.run;
   const imageOf = (p: string, text: string, synthetic: number[]): CImage => {
-    const key = `${p}\0${text.length}\0${hashText(text)}\0${synthetic.join(',')}`;
-    let img = seriesImages.get(key);
-    if (!img) seriesImages.set(key, (img = makeImage(p, text, { iteratorMacros: macros, syntheticLines: synthetic })));
+    const key = `${p}\0${macros.join(',')}\0${hashText(text)}\0${synthetic.join(',')}`;
+    const hit = cache.images.get(key);
+    if (hit) { hit.run = run; return hit.img; }
+    // A later version of a file already parsed is parsed incrementally from it.
+    const img = makeImage(p, text, { iteratorMacros: macros, syntheticLines: synthetic, base: cache.latest.get(p)?.file });
+    cache.images.set(key, { img, run });
+    cache.latest.set(p, img);
     return img;
   };
   const preFindings = new Map<string, RawFinding[]>();
@@ -175,18 +199,22 @@ async function analyzePatch(opts: AnalyzeOptions, tree: TreeReader | null, cache
         const im = images.get(sf)!;
         const postHeaders = im.post ? includedHeaders(sf.path, im.post.text, readerWith(tree, postState, `p${m.index}post`), cache.headers, macros) : [];
         const preHeaders = im.pre ? includedHeaders(sf.oldPath ?? sf.path, im.pre.text, readerWith(tree, preState, `p${m.index}pre`), cache.headers, macros) : [];
-        const postProv = providerFor([...(im.post ? [im.post] : []), ...postImgs.filter((x) => x !== im.post), ...postHeaders], chosen);
-        const preProv = providerFor([...(im.pre ? [im.pre] : []), ...preImgs.filter((x) => x !== im.pre), ...preHeaders], chosen);
+        const postProv = providerFor([...(im.post ? [im.post] : []), ...postImgs.filter((x) => x !== im.post), ...postHeaders], chosen, cache.results);
+        const preProv = providerFor([...(im.pre ? [im.pre] : []), ...preImgs.filter((x) => x !== im.pre), ...preHeaders], chosen, cache.results);
         // Touched: a changed line inside (post), or a removed line inside (pre), matched by name.
         const names = new Set<string>();
         if (im.post) for (const f of functionsTouching(im.post.file, sf.changedPost)) names.add(f.name);
         if (im.pre) for (const f of functionsTouching(im.pre.file, sf.changedPre)) names.add(f.name);
         const touched = [...names];
-        // Callers of touched functions in the same file run the touched code in their context.
-        const callers = im.post ? callersOf(im.post, names) : [];
-        for (const name of [...touched, ...callers]) {
-          if (opts.signal?.aborted) throw new Error('cancelled');
-          if (collect.only && !collect.only.includes(name)) continue;
+        // Callers of touched functions in the same file run the touched code in their context;
+        // only a touched function whose behaviour to callers changed can give them new findings.
+        const changedForCallers = new Set<string>();
+        const queue = [...touched];
+        for (let qi = 0; ; qi++) {
+          // Past the touched functions: their callers, if any of them changed for callers.
+          if (qi === touched.length && im.post && changedForCallers.size) queue.push(...callersOf(im.post, names, changedForCallers));
+          if (qi >= queue.length) break;
+          const name = queue[qi];
           const postFn = im.post?.byName.get(name);
           if (!postFn) continue;
           fnCount++;
@@ -197,6 +225,7 @@ async function analyzePatch(opts: AnalyzeOptions, tree: TreeReader | null, cache
           const preR = preFn ? preProv.resultOf(im.pre!.input(preFn), false) : undefined;
           const fs = toFindings(r, postFn, sf.path, opts.name, sf.postInputLine, true, postFn.hasErrors, preR);
           if (preR && isTouched) fs.push(...roleChanges(r, preR, postFn, sf.path, opts.name, sf.postInputLine));
+          if (isTouched && (!preR || !sameForCallers(r.summary, preR.summary))) changedForCallers.add(name);
           const shown = fs.filter((f) => opts.all || f.introduced || f.code === 'analysis-limit');
           findings.push(...(isTouched ? shown : shown.filter((f) => f.introduced)));
           const firstInput = firstShownLine(postFn, sf.postInputLine);
@@ -211,7 +240,7 @@ async function analyzePatch(opts: AnalyzeOptions, tree: TreeReader | null, cache
       // Images stay for the rest of the series (patch N's post-image is patch N+1's pre-image).
     }
   }
-  for (const img of seriesImages.values()) img.dispose();
+  evictImages(cache);
   notes.unshift(...readerNotes);
   if (collect.deadlocks && traces.length) {
     addDeadlockFindings(findings, traces, chosen.profile, opts.name,
@@ -229,9 +258,9 @@ async function analyzePatch(opts: AnalyzeOptions, tree: TreeReader | null, cache
 
 /** Callee lookup in these images, with their globals and struct field types (first image wins).
  *  Types are looked up on demand, so a header is only parsed when its text can hold the answer. */
-function providerFor(images: CImage[], chosen: ChosenProfile): SummaryProvider {
+function providerFor(images: CImage[], chosen: ChosenProfile, store?: ResultStore): SummaryProvider {
   const globals = lazyMap((name) => {
-    for (const img of images) if (img.mentions(name)) { const t = img.globals().get(name); if (t) return t; }
+    for (const img of images) if (img.declares(name)) { const t = img.globals().get(name); if (t) return t; }
     return undefined;
   });
   const fields = lazyMap((key) => {
@@ -239,7 +268,7 @@ function providerFor(images: CImage[], chosen: ChosenProfile): SummaryProvider {
     for (const img of images) if (img.definesStruct(struct)) { const t = img.fields().get(key); if (t) return t; }
     return undefined;
   });
-  return new SummaryProvider(images, chosen.ix, chosen.order, globals, undefined, fields);
+  return new SummaryProvider(images, chosen.ix, chosen.order, globals, undefined, fields, store);
 }
 
 /** A read-only Map whose values are computed (and kept) on first `get`. */
@@ -275,18 +304,12 @@ function readerWith(tree: TreeReader | null, over: Map<string, string>, variant:
   return (rel) => {
     const o = over.get(rel);
     // Keyed by content: another input of the same run may patch the same header differently.
-    if (o !== undefined) return { text: o, key: `${rel}\0${variant}\0${o.length}\0${hashText(o)}` };
+    if (o !== undefined) return { text: o, key: `${rel}\0${variant}\0${hashText(o)}` };
     const t = tree?.read(rel);
     return t === undefined ? undefined : { text: t, key: rel };
   };
 }
 
-/** A fast 32-bit FNV-1a of a text (cache keys). */
-function hashText(t: string): string {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < t.length; i++) { h ^= t.charCodeAt(i); h = Math.imul(h, 0x01000193); }
-  return (h >>> 0).toString(16);
-}
 
 function relToTree(name: string, treeDir: string | undefined, cwd: string | undefined): string {
   if (name === '-' || !treeDir) return name;
@@ -295,16 +318,23 @@ function relToTree(name: string, treeDir: string | undefined, cwd: string | unde
   return rel.startsWith('..') || path.isAbsolute(rel) ? name : rel.split(path.sep).join('/');
 }
 
-/** Functions of the image that call one of `names` directly. */
-function callersOf(img: CImage, names: Set<string>): string[] {
+/** Functions of the image (other than `skip`) that call one of `names` directly. */
+function callersOf(img: CImage, skip: Set<string>, names: Set<string>): string[] {
   if (!names.size) return [];
   const re = new RegExp(`\\b(${[...names].map((n) => n.replace(/[^\w]/g, '')).join('|')})\\s*\\(`);
   const out: string[] = [];
   for (const f of img.file.functions) {
-    if (names.has(f.name)) continue;
+    if (skip.has(f.name)) continue;
     if (re.test(img.text.slice(f.body.startIndex, f.body.endIndex))) out.push(f.name);
   }
   return out.slice(0, 32);
+}
+
+/** Whether two summaries mean the same to a caller (sites and wording aside). */
+function sameForCallers(a: Summary, b: Summary): boolean {
+  const drop = new Set(['site', 'why', 'file', 'name', 'label']);
+  const norm = (s: Summary) => JSON.stringify(s, (k, v) => (drop.has(k) ? undefined : v));
+  return (a.maySleep === null) === (b.maySleep === null) && norm({ ...a, maySleep: null }) === norm({ ...b, maySleep: null });
 }
 
 /**

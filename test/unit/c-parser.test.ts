@@ -1,8 +1,10 @@
 // Parsing, functions, touched functions, incremental re-parse.
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import * as fs from 'fs';
+import * as path from 'path';
 import { functionAt, functionsTouching } from '../../server/src/c/functions';
-import { diffEdit, disposeC, initParser, ParseCancelled, parseC, parserReady, reparseC } from '../../server/src/c/parser';
+import { diffEdit, diffEdits, disposeC, initParser, ParseCancelled, parseC, parserReady, reparseC } from '../../server/src/c/parser';
 
 before(async () => { await initParser(); });
 
@@ -107,4 +109,44 @@ test('an aborted signal cancels the parse', () => {
   const ok = parseC('int f(void) { return 0; }\n', { signal: new AbortController().signal });
   assert.equal(ok.functions.length, 1);
   disposeC(ok);
+});
+
+test('diffEdits: several line-aligned regions; applying them makes the new text', () => {
+  const a = ['a;', 'b;', 'c;', 'd;', 'e;', 'f;', 'g;', 'h;', 'i;', 'j;'].join('\n') + '\n';
+  const b = ['a;', 'B;', 'c;', 'd;', 'e;', 'x;', 'y;', 'f;', 'g;', 'h;', 'j;'].join('\n') + '\n';
+  const edits = diffEdits(a, b);
+  assert.equal(edits.length, 3);
+  // Applied highest first, the lengths add up to the new text's.
+  let len = a.length;
+  for (const e of [...edits].reverse()) len += (e.newEndIndex - e.startIndex) - (e.oldEndIndex - e.startIndex);
+  assert.equal(len, b.length);
+  assert.deepEqual(edits.map((e) => [e.startPosition.row, e.oldEndPosition.row, e.newEndPosition.row]), [[1, 2, 2], [5, 5, 7], [8, 9, 8]]);
+});
+
+test('reparseC after edits in several functions matches a fresh parse of real kernel C', () => {
+  const corpus = path.resolve(__dirname, '../../../../shared/corpus/linux-6.12/mm/mmap.c');
+  const base = fs.existsSync(corpus) ? fs.readFileSync(corpus, 'utf8') : Array.from({ length: 200 }, (_, i) => `static int f${i}(int x)\n{\n\tif (x)\n\t\treturn g(x);\n\treturn 0;\n}\n`).join('\n');
+  const lines = base.split('\n');
+  let seed = 7;
+  const rand = () => { seed = (seed * 1103515245 + 12345) & 0x7fffffff; return seed / 0x7fffffff; };
+  for (let round = 0; round < 5; round++) {
+    const next = lines.slice();
+    for (let k = 0; k < 6; k++) {
+      const at = Math.floor(rand() * next.length);
+      const r = rand();
+      if (r < 0.3) next.splice(at, 0, '\tspin_lock(&mm->page_table_lock);');
+      else if (r < 0.6) next.splice(at, 1);
+      else next[at] = (next[at] ?? '') + ' /* x */';
+    }
+    const edited = next.join('\n');
+    const old = parseC(base);
+    const again = reparseC(old, edited);
+    const fresh = parseC(edited);
+    try {
+      assert.equal(again.tree.rootNode.toString(), fresh.tree.rootNode.toString(), `round ${round}`);
+      assert.deepEqual(again.functions.map((f) => [f.name, f.startLine, f.endLine]), fresh.functions.map((f) => [f.name, f.startLine, f.endLine]));
+    } finally {
+      disposeC(old); disposeC(again); disposeC(fresh);
+    }
+  }
 });

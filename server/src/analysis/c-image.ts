@@ -1,7 +1,8 @@
 // One C text (a pre- or post-image, a header, a .c file) parsed once, with its functions turned
 // into simulator inputs on demand (converting a body to plain objects costs, so only when used).
-import { parseC, disposeC } from '../c/parser';
+import { parseC, disposeC, reparseC } from '../c/parser';
 import { globalTypes, structFields } from '../c/declarations';
+import { topLevelIndex, type TopLevelIndex } from '../c/top-level';
 import type { CFile, CFunction } from '../c/types';
 import { toAst, Ast, lineStarts } from '../sim/ast';
 import type { FunctionInput } from '../sim/interpret';
@@ -9,8 +10,8 @@ import { baseType, localTypes } from '../sim/locals';
 import type { FunctionSource } from './summaries';
 
 export interface CImage extends FunctionSource {
-  /** Identifiers and struct tags in the text, indexed once (cheaper than searching it per name). */
-  mentions(name: string): boolean;
+  /** Whether the text may declare `name` at file scope (indexed once; a superset, never a miss). */
+  declares(name: string): boolean;
   definesStruct(tag: string): boolean;
   /** File-scope variables' types (DEFINE_SPINLOCK(x) -> spinlock_t), computed on first use. */
   globals(): Map<string, string>;
@@ -28,6 +29,8 @@ export interface ImageOptions {
   iteratorMacros?: string[];
   /** Lines that hunk-only synthesis made up: functions containing them are fragments. */
   syntheticLines?: number[];
+  /** An earlier version of the same file: parsed incrementally from its tree (a series, an edit). */
+  base?: CFile;
 }
 
 /**
@@ -40,11 +43,11 @@ export function makeLazyImage(path: string, text: string, opts: ImageOptions = {
   const get = (): CImage => img ?? (img = makeImage(path, text, opts));
   const ix = textIndex(text);
   const lazy: CImage = {
-    path, text, mentions: ix.mentions, definesStruct: ix.definesStruct,
+    path, text, declares: ix.declares, definesStruct: ix.definesStruct,
     get file() { return get().file; },
     get byName() { return get().byName; },
     input: (fn) => get().input(fn),
-    lookup: (name) => (ix.mentions(name) ? get().lookup(name) : undefined),
+    lookup: (name) => (ix.definesFunction(name) ? get().lookup(name) : undefined),
     globals: () => get().globals(),
     fields: () => get().fields(),
     dispose: () => img?.dispose(),
@@ -52,12 +55,13 @@ export function makeLazyImage(path: string, text: string, opts: ImageOptions = {
   return lazy;
 }
 
-/** Lazily built sets of the identifiers and `struct X {` tags of a text. */
-function textIndex(text: string): { mentions(name: string): boolean; definesStruct(tag: string): boolean } {
-  let ids: Set<string> | undefined;
+/** Lazily built: what the text declares and defines at file scope, and its `struct X {` tags. */
+function textIndex(text: string): { declares(name: string): boolean; definesFunction(name: string): boolean; definesStruct(tag: string): boolean } {
+  let top: TopLevelIndex | undefined;
   let tags: Set<string> | undefined;
   return {
-    mentions: (name) => (ids ?? (ids = new Set(text.match(/[A-Za-z_]\w*/g) ?? []))).has(name),
+    declares: (name) => (top ?? (top = topLevelIndex(text))).names.has(name),
+    definesFunction: (name) => (top ?? (top = topLevelIndex(text))).functions.has(name),
     definesStruct: (tag) => {
       if (!tags) { tags = new Set(); for (const m of text.matchAll(/\b(?:struct|union)\s+([A-Za-z_]\w*)\s*\{/g)) tags.add(m[1]); }
       return tags.has(tag);
@@ -66,7 +70,9 @@ function textIndex(text: string): { mentions(name: string): boolean; definesStru
 }
 
 export function makeImage(path: string, text: string, opts: ImageOptions = {}): CImage {
-  const file = parseC(text, { iteratorMacros: opts.iteratorMacros });
+  const file = opts.base
+    ? reparseC(opts.base, text, undefined, { iteratorMacros: opts.iteratorMacros })
+    : parseC(text, { iteratorMacros: opts.iteratorMacros });
   const byName = new Map<string, CFunction>();
   for (const f of file.functions) if (!byName.has(f.name)) byName.set(f.name, f);
   const inputs = new Map<CFunction, FunctionInput>();
@@ -99,7 +105,7 @@ export function makeImage(path: string, text: string, opts: ImageOptions = {}): 
   return {
     // Parsed already: its own globals answer directly (the identifier index is for lazy headers);
     // struct fields still need a tree walk, so the cheap tag index decides whether to do it.
-    mentions: () => true, definesStruct: tix.definesStruct,
+    declares: () => true, definesStruct: tix.definesStruct,
     globals: () => globals ?? (globals = globalTypes(file)),
     fields: () => fields ?? (fields = new Map(structFields(file).map((f) => [`${f.struct}.${f.field}`, f.type] as const))),
     path, text, file, byName, input,

@@ -5,12 +5,33 @@ import type { Finding } from '../findings';
 import type { Profile } from '../model/profile-types';
 import type { Trace } from '../sim/trace-types';
 import { runSimulation } from '../sim/explore-run';
+import { hashText } from '../text-hash';
 import type { Deadlock } from '../sim/explore-types';
+
+// The explorer's answer for the same traces under the same profile, kept for a few runs: an edit
+// that leaves every function's lock behaviour as it was (most keystrokes) explores nothing anew.
+const contentKeys = new WeakMap<object, string>();
+const keyOf = (o: object): string => {
+  let k = contentKeys.get(o);
+  if (k === undefined) contentKeys.set(o, (k = hashText(JSON.stringify(o))));
+  return k;
+};
+const recent = new Map<string, ReturnType<typeof runSimulation>>();
+
+function explore(traces: Trace[], profile: Profile): ReturnType<typeof runSimulation> {
+  const key = `${keyOf(profile)}:${traces.map(keyOf).join(',')}`;
+  const hit = recent.get(key);
+  if (hit) return hit;
+  const run = runSimulation({ profile, touched: traces, maxMs: 400, maxStates: 20_000 });
+  if (recent.size >= 16) recent.delete(recent.keys().next().value!);
+  recent.set(key, run);
+  return run;
+}
 
 export function addDeadlockFindings(findings: Finding[], traces: Trace[], profile: Profile, input: string | undefined,
   inputLineOf: (file: string, line: number) => number | undefined, introducedOf: (fn: string, classes: string[]) => boolean): void {
   if (!traces.length) return;
-  const run = runSimulation({ profile, touched: traces, maxMs: 400, maxStates: 20_000 });
+  const run = explore(traces, profile);
   for (const d of run.result.deadlocks) {
     const mine = d.threads.findIndex((t) => !t.scenario && traces.some((x) => x.name === t.name));
     if (mine < 0) continue;

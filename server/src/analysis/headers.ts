@@ -6,7 +6,7 @@ import { CImage, makeLazyImage } from './c-image';
 /** A file's text and the key it is cached under (the path for tree files; path + variant for patched ones). */
 export type ReadFile = (rel: string) => { text: string; key: string } | undefined;
 
-const INCLUDE = /^[ \t]*#[ \t]*include[ \t]*([<"])([^>"]+)[>"]/gm;
+const INCLUDE = /[ \t]*#[ \t]*include[ \t]*([<"])([^>"]+)[>"]/y;
 const MAX_DEPTH = 2;
 const MAX_HEADERS = 64;
 
@@ -41,8 +41,16 @@ export function includedHeaders(filePath: string, text: string, read: ReadFile, 
 /** `#include <linux/rmap.h>` -> include/linux/rmap.h; `#include "internal.h"` in mm/x.c -> mm/internal.h. */
 export function includesOf(from: string, text: string): string[] {
   const out: string[] = [];
-  INCLUDE.lastIndex = 0;
-  for (let m = INCLUDE.exec(text); m; m = INCLUDE.exec(text)) {
+  // Find the word with indexOf (a line-anchored regex over every line of a large file cost more
+  // than the rest of a patch check), then match the directive at its line.
+  let lastLine = -1;
+  for (let i = text.indexOf('include'); i >= 0; i = text.indexOf('include', i + 7)) {
+    const lineStart = text.lastIndexOf('\n', i) + 1;
+    if (lineStart === lastLine) continue;
+    INCLUDE.lastIndex = lineStart;
+    const m = INCLUDE.exec(text);
+    if (!m) continue;
+    lastLine = lineStart;
     const p = m[1] === '<' ? `include/${m[2]}` : path.posix.normalize(path.posix.join(path.posix.dirname(from), m[2]));
     if (!p.startsWith('..')) out.push(p);
   }

@@ -4,6 +4,7 @@
 import { analyzeFunction, FunctionInput, FunctionResult, InterpretContext, Limits, OrderLike } from '../sim/interpret';
 import type { Summary } from '../sim/summary-types';
 import { gfpBlocks, ProfileIndex } from '../model/resolve';
+import { hashText } from '../text-hash';
 import type { Site } from '../sim/state';
 
 /** The text of argument `n` of the call whose arguments start at `at` (just after the '('). */
@@ -60,6 +61,51 @@ export interface FunctionSource {
 
 const MAX_DEPTH = 6;
 
+/**
+ * Results kept across providers (the patches of a series, the edits of an open document): a
+ * function's result is reused when its text is the same and every answer its analysis asked for
+ * (callee summaries, global and field types) is still the same. Keyed by the function's content.
+ */
+export class ResultStore {
+  private readonly map = new Map<string, StoredResult[]>();
+  constructor(private readonly cap = 20_000) {}
+  get(key: string): StoredResult[] | undefined { return this.map.get(key); }
+  add(key: string, e: StoredResult): void {
+    const list = this.map.get(key);
+    if (list) { list.unshift(e); if (list.length > 4) list.pop(); return; }
+    if (this.map.size >= this.cap) {
+      // Oldest first (insertion order): an open document's old versions go before its current one.
+      let drop = this.cap >> 3;
+      for (const k of this.map.keys()) { if (drop-- <= 0) break; this.map.delete(k); }
+    }
+    this.map.set(key, [e]);
+  }
+  get size(): number { return this.map.size; }
+}
+
+/** What one analysis asked its context, with the answers it got. */
+type Dep = { k: 'sum'; name: string; v: string } | { k: 'global' | 'field'; name: string; v: string | undefined };
+
+export interface StoredResult { result: FunctionResult; deps: Dep[]; sites: boolean; traces: boolean }
+
+const summaryJson = new WeakMap<Summary, string>();
+function jsonOf(s: Summary | undefined): string {
+  if (!s) return '';
+  let j = summaryJson.get(s);
+  if (j === undefined) summaryJson.set(s, (j = JSON.stringify(s)));
+  return j;
+}
+
+/** A profile's content hash (its index and order are built from it alone): part of the key, so
+ *  a profile chosen afresh for each run (auto without a tree) still finds its stored results. */
+const profileKeys = new WeakMap<object, string>();
+function profileKey(ix: ProfileIndex): string {
+  let k = profileKeys.get(ix);
+  if (k === undefined) profileKeys.set(ix, (k = hashText(JSON.stringify(ix.profile))));
+  return k;
+}
+
+
 function failedResult(fn: FunctionInput, why: string): FunctionResult {
   return {
     findings: [], traces: [], sites: [], nestings: [], limit: `internal error: ${why}`,
@@ -68,8 +114,11 @@ function failedResult(fn: FunctionInput, why: string): FunctionResult {
 }
 
 export class SummaryProvider {
-  private readonly memo = new Map<string, FunctionResult | null>();
-  private readonly active = new Set<string>();
+  // Keyed by the input object: images hand out one FunctionInput per function.
+  private readonly memo = new Map<FunctionInput, FunctionResult | null>();
+  private readonly active = new Set<FunctionInput>();
+  /** Definitions by name, found once: the same callee is looked up from every caller. */
+  private readonly found = new Map<string, FunctionInput | null>();
   private depth = 0;
 
   constructor(
@@ -79,10 +128,41 @@ export class SummaryProvider {
     private readonly globals: Map<string, string>,
     private readonly limits?: Limits,
     private readonly fieldTypes?: Map<string, string>,
+    private readonly store?: ResultStore,
   ) {}
 
-  /** The key of a function: its file and name (the same name may be defined in pre and post images). */
-  private static key(fn: FunctionInput): string { return `${fn.file}\0${fn.line}\0${fn.name}`; }
+  /** The content key of a function for the store (its text, place, signature, profile, limits). */
+  private contentKey(fn: FunctionInput): string | undefined {
+    if (fn.bodyText === undefined) return undefined;
+    return [profileKey(this.ix), this.limits ? JSON.stringify(this.limits) : '', fn.file, fn.name, fn.line, fn.endLine,
+      fn.bodyLine ?? '', hashText(fn.bodyText), JSON.stringify(fn.params), JSON.stringify(fn.annotations),
+      fn.partial ? 1 : 0, fn.returnsPointer ? 1 : 0].join('\0');
+  }
+
+  /** A stored result whose every recorded answer is still the answer here. */
+  private reuse(key: string, collect: { sites?: boolean; traces?: boolean }): FunctionResult | undefined {
+    const list = this.store?.get(key);
+    if (!list) return undefined;
+    for (const e of list) {
+      if ((collect.sites && !e.sites) || (collect.traces && !e.traces)) continue;
+      if (e.deps.every((d) => (d.k === 'sum' ? jsonOf(this.summaryOf(d.name)) === d.v
+        : d.k === 'global' ? this.globals.get(d.name) === d.v : this.fieldTypes?.get(d.name) === d.v))) return e.result;
+    }
+    return undefined;
+  }
+
+  /** Analyse with a context that records what it asks (for the store). */
+  private analyzeRecorded(fn: FunctionInput, collect: { sites?: boolean; traces?: boolean }): StoredResult {
+    const deps: Dep[] = [];
+    const seen = new Set<string>();
+    const note = (d: Dep) => { const k = `${d.k}\0${d.name}`; if (!seen.has(k)) { seen.add(k); deps.push(d); } };
+    const base = this.context(collect);
+    const globals = { get: (n: string) => { const v = this.globals.get(n); note({ k: 'global', name: n, v }); return v; } } as Map<string, string>;
+    const fieldTypes = { get: (n: string) => { const v = this.fieldTypes?.get(n); note({ k: 'field', name: n, v }); return v; } } as Map<string, string>;
+    const summaryOf = (name: string) => { const v = this.summaryOf(name); note({ k: 'sum', name, v: jsonOf(v) }); return v; };
+    const result = analyzeFunction(fn, { ...base, globals, fieldTypes, summaryOf });
+    return { result, deps, sites: !!collect.sites, traces: !!collect.traces };
+  }
 
   summaryOf = (name: string): Summary | undefined => {
     const fn = this.find(name);
@@ -92,11 +172,12 @@ export class SummaryProvider {
   };
 
   find(name: string): FunctionInput | undefined {
-    for (const s of this.sources) {
-      const f = s.lookup(name);
-      if (f) return f;
-    }
-    return undefined;
+    const hit = this.found.get(name);
+    if (hit !== undefined) return hit ?? undefined;
+    let f: FunctionInput | undefined;
+    for (const s of this.sources) if ((f = s.lookup(name))) break;
+    this.found.set(name, f ?? null);
+    return f;
   }
 
   context(collect: { sites?: boolean; traces?: boolean } = {}): InterpretContext {
@@ -111,7 +192,7 @@ export class SummaryProvider {
    * whose summary does) needs no simulation: nothing in it can be reported, and all its callers
    * need to know is whether it may sleep. Most of mm/ is such code.
    */
-  private withoutLocks(fn: FunctionInput, k: string): FunctionResult | undefined {
+  private withoutLocks(fn: FunctionInput, k: FunctionInput): FunctionResult | undefined {
     if (fn.bodyText === undefined || fn.annotations.length) return undefined;
     const text = codeOnly(fn.bodyText);
     const calls: { name: string; at: number }[] = [];
@@ -159,7 +240,7 @@ export class SummaryProvider {
 
   /** Analyse a function (memoised unless sites/traces are wanted, which need a fresh run). */
   resultOf(fn: FunctionInput, fresh: boolean, collect: { sites?: boolean; traces?: boolean } = {}): FunctionResult | undefined {
-    const k = SummaryProvider.key(fn);
+    const k = fn;
     if (!fresh && this.memo.has(k)) return this.memo.get(k) ?? undefined;
     if (this.active.has(k) || this.depth >= MAX_DEPTH) return undefined; // recursion: no summary
     if (!collect.sites && !collect.traces && !fresh) {
@@ -171,7 +252,15 @@ export class SummaryProvider {
     try {
       let r: FunctionResult;
       try {
-        r = analyzeFunction(fn, this.context(collect));
+        const key = this.store ? this.contentKey(fn) : undefined;
+        const hit = key !== undefined ? this.reuse(key, collect) : undefined;
+        if (hit) r = hit;
+        else if (key !== undefined) {
+          const rec = this.analyzeRecorded(fn, collect);
+          // A run cut short by time is not reproducible: never kept.
+          if (!rec.result.limit?.includes(' ms')) this.store!.add(key, rec);
+          r = rec.result;
+        } else r = analyzeFunction(fn, this.context(collect));
       } catch (e) {
         // Never let one function take the run down: it is reported as not analysed.
         r = failedResult(fn, (e as Error).message);

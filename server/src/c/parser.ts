@@ -69,9 +69,9 @@ function build(text: string, opts: ParseOptions, old: { file: CFile } | null): C
   if (old) {
     // tree.edit mutates: work on a copy so the old CFile stays valid until its owner disposes it.
     const copy = old.file.tree.copy();
-    const edit = diffEdit(old.file.neutralized, n.text);
     try {
-      if (edit) copy.edit(edit);
+      // Highest first: each edit's positions are then still those of the text below it.
+      for (const edit of diffEdits(old.file.neutralized, n.text).reverse()) copy.edit(edit);
       tree = runParse(n.text, copy, opts);
     } finally {
       copy.delete();
@@ -107,6 +107,70 @@ export function parseRaw(text: string): Tree {
 /** Frees the tree's WASM memory. The CFile's nodes must not be used afterwards. */
 export function disposeC(file: CFile): void {
   file.tree.delete();
+}
+
+/**
+ * The changed regions between two texts as tree-sitter edits, in text order, line-aligned: lines
+ * are matched greedily and resynchronised after a difference by the nearest run of three equal
+ * lines. A patch series or an editor change touches a few places in a long file; one edit from the
+ * first change to the last would make the parser redo everything between them.
+ */
+export function diffEdits(a: string, b: string): Edit[] {
+  if (a === b) return [];
+  const la = splitLines(a), lb = splitLines(b);
+  const edits: Edit[] = [];
+  let i = 0, j = 0, offA = 0, offB = 0;
+  const WINDOW = 400;
+  const same = (x: number, y: number, n: number) => {
+    for (let k = 0; k < n; k++) {
+      if (x + k >= la.length || y + k >= lb.length) return x + k >= la.length && y + k >= lb.length;
+      if (la[x + k] !== lb[y + k]) return false;
+    }
+    return true;
+  };
+  while (i < la.length && j < lb.length) {
+    if (la[i] === lb[j]) { offA += la[i].length; offB += lb[j].length; i++; j++; continue; }
+    // Smallest (da + db) after which three lines agree again.
+    let found: [number, number] | null = null;
+    for (let d = 1; d <= WINDOW && !found; d++) {
+      for (let da = 0; da <= d; da++) {
+        const db = d - da;
+        if (i + da > la.length || j + db > lb.length) continue;
+        if (same(i + da, j + db, 3)) { found = [da, db]; break; }
+      }
+    }
+    if (!found) break;
+    const [da, db] = found;
+    let lenA = 0, lenB = 0;
+    for (let k = 0; k < da; k++) lenA += la[i + k].length;
+    for (let k = 0; k < db; k++) lenB += lb[j + k].length;
+    edits.push({
+      startIndex: offA, oldEndIndex: offA + lenA, newEndIndex: offA + lenB,
+      startPosition: { row: i, column: 0 }, oldEndPosition: { row: i + da, column: 0 }, newEndPosition: { row: i + db, column: 0 },
+    });
+    offA += lenA; offB += lenB; i += da; j += db;
+  }
+  if (i < la.length || j < lb.length) {
+    // The rest differs (or did not resynchronise): one edit to the end, trimmed of a common suffix.
+    const rest = diffEdit(a.slice(offA), b.slice(offB));
+    if (rest) {
+      const shift = (p: { row: number; column: number }) => ({ row: p.row + i, column: p.column }); // the rest starts a line
+      edits.push({
+        startIndex: rest.startIndex + offA, oldEndIndex: rest.oldEndIndex + offA, newEndIndex: rest.newEndIndex + offA,
+        startPosition: shift(rest.startPosition), oldEndPosition: shift(rest.oldEndPosition), newEndPosition: shift(rest.newEndPosition),
+      });
+    }
+  }
+  return edits;
+}
+
+/** Lines with their terminators (so lengths add up to offsets). */
+function splitLines(t: string): string[] {
+  const out: string[] = [];
+  let s = 0;
+  for (let k = t.indexOf('\n'); k >= 0; k = t.indexOf('\n', s)) { out.push(t.slice(s, k + 1)); s = k + 1; }
+  if (s < t.length) out.push(t.slice(s));
+  return out;
 }
 
 /** The single changed region between two texts, as a tree-sitter edit (null when equal). */

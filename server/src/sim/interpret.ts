@@ -5,6 +5,7 @@ import { buildCfg, Cfg, operatorOf } from './cfg';
 import {
   addHeld, atomicReason, clone, Fact, Held, initialState, invalidate, isAtomic, isErrFact, pushTrace,
   setFact, Site, State, stateKey, traceEvents, truthy,
+  clearFacts, ownBinds, ownFacts, ownHeld, ownReleased, ownReleasedAt, ownTouched,
 } from './state';
 import type { LockTemplate, Summary, SummaryExit } from './summary-types';
 import type { Trace, TraceEvent } from './trace-types';
@@ -350,8 +351,8 @@ export function analyzeFunction(fn: FunctionInput, ctx: InterpretContext): Funct
               if (sleeps) noteSleep(site(call), `${api}() takes ${h.label}`);
             }
             if (op.op === 'acquire-return') noteTake(h); // a trylock never waits: no order for callers
-            if (op.ptlVar) ok.binds.set(op.ptlVar, l.class ?? '');
-            if (returnsLock && l.class) ok.binds.set(target!, l.class);
+            if (op.ptlVar) ownBinds(ok).set(op.ptlVar, l.class ?? '');
+            if (returnsLock && l.class) ownBinds(ok).set(target!, l.class);
             addHeldUnique(ok, h);
             pushTrace(ok, ev(op.op === 'try-acquire' ? 'trylock' : 'lock', h));
             setFact(ok, callKey, okFact);
@@ -372,13 +373,13 @@ export function analyzeFunction(fn: FunctionInput, ctx: InterpretContext): Funct
           }
           case 'downgrade': {
             const i = findHeld(s, op.lock!);
-            if (i >= 0) s.held[i] = { ...s.held[i], mode: 'read' };
+            if (i >= 0) ownHeld(s)[i] = { ...s.held[i], mode: 'read' };
             next.push(s);
             break;
           }
           case 'bind': {
-            if (op.ptlVar) s.binds.set(op.ptlVar, op.lock!.class ?? '');
-            else if (target) s.binds.set(target, op.lock!.class ?? '');
+            if (op.ptlVar) ownBinds(s).set(op.ptlVar, op.lock!.class ?? '');
+            else if (target) ownBinds(s).set(target, op.lock!.class ?? '');
             next.push(s);
             break;
           }
@@ -458,7 +459,7 @@ export function analyzeFunction(fn: FunctionInput, ctx: InterpretContext): Funct
     const i = findHeld(s, l);
     if (i >= 0) {
       const h = s.held[i];
-      s.held.splice(i, 1);
+      ownHeld(s).splice(i, 1);
       if (h.assumed) addReleased(s, h.instance);
       pushTrace(s, ev('unlock', h));
       return;
@@ -476,7 +477,7 @@ export function analyzeFunction(fn: FunctionInput, ctx: InterpretContext): Funct
       if (!prev) releaseFirst.set(l.instance, { at, api, label: l.label, class: l.class });
     }
     addReleased(s, l.instance);
-    s.releasedAt.set(l.instance, at.start);
+    ownReleasedAt(s).set(l.instance, at.start);
     pushTrace(s, { op: 'unlock', lock: l.class ?? l.instance, class: l.class ?? '', mode: 'write', label: l.label, file: fn.file, line: at.row + 1 });
   };
 
@@ -534,7 +535,7 @@ export function analyzeFunction(fn: FunctionInput, ctx: InterpretContext): Funct
       for (const r of ex.released) {
         const { instance, label } = subst(r);
         const i = findHeld(s, { class: r.class, instance });
-        if (i >= 0) { const h = s.held[i]; s.held.splice(i, 1); pushTrace(s, ev('unlock', h)); if (h.assumed) addReleased(s, h.instance); }
+        if (i >= 0) { const h = s.held[i]; ownHeld(s).splice(i, 1); pushTrace(s, ev('unlock', h)); if (h.assumed) addReleased(s, h.instance); }
         else if (!s.released.includes(instance)) addReleased(s, instance);
         void label;
       }
@@ -547,7 +548,7 @@ export function analyzeFunction(fn: FunctionInput, ctx: InterpretContext): Funct
           if (sum.exits.length === 1) checkAcquire(callerView, h, call, name, false, `${name}() takes ${label}`);
           addHeldUnique(s, h);
           pushTrace(s, ev('lock', h));
-          if (a.instance === '$ret' && a.class) s.binds.set(instance, a.class);
+          if (a.instance === '$ret' && a.class) ownBinds(s).set(instance, a.class);
         }
       }
       if (ex.rcu && ex.rcu < 0) { if (s.rcu > 0) s.rcu--; else s.dropped = 1; }
@@ -569,12 +570,12 @@ export function analyzeFunction(fn: FunctionInput, ctx: InterpretContext): Funct
 
   const addHeldUnique = (s: State, h: Held): void => {
     if (!h.assumed && !s.touched.has(h.instance) && !s.released.includes(h.instance)) acquireFirst.add(h.instance);
-    s.touched.add(h.instance);
+    if (!s.touched.has(h.instance)) ownTouched(s).add(h.instance);
     if (s.held.some((o) => o.instance === h.instance && o.mode === h.mode && o.nested === h.nested)) return;
     addHeld(s, h);
   };
   const addReleased = (s: State, inst: string): void => {
-    if (!s.released.includes(inst)) { s.released.push(inst); s.released.sort(); }
+    if (!s.released.includes(inst)) { const r = ownReleased(s); r.push(inst); r.sort(); }
   };
 
   // ---- evaluating expressions: calls in evaluation order, assignments, facts
@@ -704,8 +705,8 @@ export function analyzeFunction(fn: FunctionInput, ctx: InterpretContext): Funct
       if (v !== target && !v.startsWith(target + '-')) aliases.set(target, v);
     }
     if (f && keepFact) setFact(s, target, f);
-    if (bindFrom) s.binds.set(target, bindFrom);
-    else if (keepBind && uv?.type === 'call_expression') s.binds.set(target, keepBind); // set by the call itself
+    if (bindFrom) ownBinds(s).set(target, bindFrom);
+    else if (keepBind && uv?.type === 'call_expression') ownBinds(s).set(target, keepBind); // set by the call itself
   };
 
   /** The variable now names something else: locks held through its old value keep being held, but
@@ -716,7 +717,7 @@ export function analyzeFunction(fn: FunctionInput, ctx: InterpretContext): Funct
       const h = s.held[i];
       if (h.assumed || h.instance.includes('@')) continue;
       if (h.instance === v || h.instance.startsWith(v + '->') || h.instance.startsWith(v + '.') || h.instance.startsWith(v + '#')) {
-        s.held[i] = { ...h, instance: `${h.instance}@${h.site.line}`, label: `${h.label} (its earlier value)` };
+        ownHeld(s)[i] = { ...h, instance: `${h.instance}@${h.site.line}`, label: `${h.label} (its earlier value)` };
       }
     }
   };
@@ -906,7 +907,7 @@ export function analyzeFunction(fn: FunctionInput, ctx: InterpretContext): Funct
     const set = states[id];
     // Past half the bound, new states forget their path facts first (locks are still tracked
     // exactly); past the bound, the function is reported as not fully analysed.
-    if (set.size >= soft && s.facts.size) { s = clone(s); s.facts.clear(); }
+    if (set.size >= soft && s.facts.size) { s = clone(s); clearFacts(s); }
     const k = stateKey(s);
     if (set.has(k)) return;
     if (set.size >= limits.maxStatesPerNode) {
@@ -1072,7 +1073,7 @@ function bySite(a: LockTemplate, b: LockTemplate): number {
  *  variable it is stored in): kept longer, it would split states for nothing. */
 function dropCallFacts(s: State): void {
   if (!s.facts.size) return;
-  for (const k of s.facts.keys()) if (k.charCodeAt(0) === 64 /* @ */) s.facts.delete(k);
+  for (const k of s.facts.keys()) if (k.charCodeAt(0) === 64 /* @ */) ownFacts(s).delete(k);
 }
 
 function hasSideEffect(n: Ast): boolean {

@@ -39,16 +39,52 @@ export interface State {
   retSite?: Site;
   /** The state's key, once computed (a pushed state is never changed again; clones drop it). */
   key?: string;
+  /** Containers still shared with another state (copy-on-write bits, see own()). */
+  shared: number;
+}
+
+// Copy-on-write: a clone shares its containers until one is changed. Most clones only read them
+// (a branch taken, a call without lock effects), and copying four maps per step dominated.
+const FACTS = 1, BINDS = 2, TOUCHED = 4, RELEASED_AT = 8, HELD = 16, RELEASED = 32, ALL = 63;
+
+export function ownFacts(s: State): Map<string, Fact> {
+  if (s.shared & FACTS) { s.facts = new Map(s.facts); s.shared &= ~FACTS; }
+  return s.facts;
+}
+export function clearFacts(s: State): void {
+  s.facts = new Map();
+  s.shared &= ~FACTS;
+}
+export function ownBinds(s: State): Map<string, string> {
+  if (s.shared & BINDS) { s.binds = new Map(s.binds); s.shared &= ~BINDS; }
+  return s.binds;
+}
+export function ownTouched(s: State): Set<string> {
+  if (s.shared & TOUCHED) { s.touched = new Set(s.touched); s.shared &= ~TOUCHED; }
+  return s.touched;
+}
+export function ownReleasedAt(s: State): Map<string, number> {
+  if (s.shared & RELEASED_AT) { s.releasedAt = new Map(s.releasedAt); s.shared &= ~RELEASED_AT; }
+  return s.releasedAt;
+}
+export function ownHeld(s: State): Held[] {
+  if (s.shared & HELD) { s.held = s.held.slice(); s.shared &= ~HELD; }
+  return s.held;
+}
+export function ownReleased(s: State): string[] {
+  if (s.shared & RELEASED) { s.released = s.released.slice(); s.shared &= ~RELEASED; }
+  return s.released;
 }
 
 const CAP = 3;
 
 export function initialState(): State {
-  return { held: [], released: [], releasedAt: new Map(), touched: new Set(), dropped: 0, rcu: 0, preempt: 0, irqOff: 0, facts: new Map(), binds: new Map(), trace: null };
+  return { held: [], released: [], releasedAt: new Map(), touched: new Set(), dropped: 0, rcu: 0, preempt: 0, irqOff: 0, facts: new Map(), binds: new Map(), trace: null, shared: 0 };
 }
 
 export function clone(s: State): State {
-  return { ...s, key: undefined, held: s.held.slice(), released: s.released.slice(), releasedAt: new Map(s.releasedAt), touched: new Set(s.touched), facts: new Map(s.facts), binds: new Map(s.binds) };
+  s.shared = ALL;
+  return { ...s, key: undefined, shared: ALL };
 }
 
 export function stateKey(s: State): string {
@@ -65,8 +101,9 @@ export function stateKey(s: State): string {
 }
 
 export function addHeld(s: State, h: Held): void {
-  s.held.push(h);
-  s.held.sort((a, b) => (a.instance < b.instance ? -1 : a.instance > b.instance ? 1 : 0));
+  const held = ownHeld(s);
+  held.push(h);
+  held.sort((a, b) => (a.instance < b.instance ? -1 : a.instance > b.instance ? 1 : 0));
 }
 
 export function isAtomic(s: State): boolean {
@@ -97,9 +134,10 @@ export function traceEvents(t: TraceCell | null): TraceEvent[] {
 /** Drop facts that mention an identifier (it was assigned). */
 export function invalidate(s: State, ident: string): void {
   if (s.facts.size) {
-    for (const k of s.facts.keys()) if (k === ident || mentions(k, ident)) s.facts.delete(k);
+    let facts: Map<string, Fact> | undefined;
+    for (const k of s.facts.keys()) if (k === ident || mentions(k, ident)) (facts ??= ownFacts(s)).delete(k);
   }
-  if (s.binds.size) s.binds.delete(ident);
+  if (s.binds.size && s.binds.has(ident)) ownBinds(s).delete(ident);
 }
 
 const isWord = (c: number): boolean => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
@@ -115,11 +153,13 @@ function mentions(text: string, ident: string): boolean {
 }
 
 export function setFact(s: State, key: string, f: Fact): void {
-  if (s.facts.size >= 24 && !s.facts.has(key)) {
-    const first = s.facts.keys().next().value;
-    if (first !== undefined) s.facts.delete(first);
+  if (s.facts.get(key) === f) return;
+  const facts = ownFacts(s);
+  if (facts.size >= 24 && !facts.has(key)) {
+    const first = facts.keys().next().value;
+    if (first !== undefined) facts.delete(first);
   }
-  s.facts.set(key, f);
+  facts.set(key, f);
 }
 
 export function truthy(f: Fact): boolean | undefined {

@@ -1,0 +1,78 @@
+// What a C text declares at file scope, from the token scanner alone (no parse): the functions it
+// defines, the names it declares and the struct/union tags it defines. Headers are asked "do you
+// define f()?" thousands of times per run; answering from this index means a header is parsed
+// only when it can hold the answer.
+import { scan, Tok } from './scanner';
+
+export interface TopLevelIndex {
+  /** Names of functions with a body at file scope (static inline wrappers in headers). */
+  functions: Set<string>;
+  /** Every identifier at brace depth 0 (variables, prototypes, macro-declared globals): a superset. */
+  names: Set<string>;
+  /** struct/union tags defined here with a member list. */
+  structs: Set<string>;
+}
+
+const LPAREN = 40, RPAREN = 41, LBRACE = 123, RBRACE = 125, SEMI = 59, COMMA = 44, EQ = 61;
+
+export function topLevelIndex(text: string): TopLevelIndex {
+  const t = scan(text);
+  const functions = new Set<string>();
+  const names = new Set<string>();
+  const structs = new Set<string>();
+  const word = (k: number) => text.slice(t.start[k], t.end[k]);
+  let brace = 0;
+  let paren = 0;
+  // The identifier before the current declaration's first parameter list, and whether that list
+  // has closed (then only attributes may come before a body).
+  let cand: string | null = null;
+  let afterParams = false;
+  for (let k = 0; k < t.count; k++) {
+    const kind = t.kind[k];
+    if (kind === Tok.Directive) continue;
+    if (brace > 0) {
+      if (kind === Tok.Punct) {
+        if (t.sub[k] === LBRACE) brace++;
+        else if (t.sub[k] === RBRACE) brace--;
+      }
+      continue;
+    }
+    if (kind === Tok.Ident) {
+      if (paren === 0) names.add(word(k));
+      continue;
+    }
+    if (kind !== Tok.Punct) continue;
+    const c = t.sub[k];
+    if (c === LPAREN) {
+      if (paren === 0 && k > 0 && t.kind[k - 1] === Tok.Ident) {
+        // After a parameter list, `ident(` right after `)` is an attribute (__acquires(x)); after
+        // another word or a `*` it starts a new declaration (a macro invocation had no `;`).
+        const before = k > 1 ? t.kind[k - 2] : 0;
+        const newDecl = before === Tok.Ident || (before === Tok.Punct && t.sub[k - 2] === 42);
+        if (!afterParams || newDecl) { cand = word(k - 1); afterParams = false; }
+      }
+      paren++;
+    } else if (c === RPAREN) {
+      if (paren > 0) paren--;
+      if (paren === 0 && cand !== null) afterParams = true;
+    } else if (c === LBRACE) {
+      if (paren > 0) { paren = 0; }
+      if (afterParams && cand) functions.add(cand);
+      else if (k >= 2 && t.kind[k - 1] === Tok.Ident && t.kind[k - 2] === Tok.Ident) {
+        const tag = word(k - 2);
+        if (tag === 'struct' || tag === 'union') structs.add(word(k - 1));
+      }
+      cand = null; afterParams = false;
+      brace = 1;
+    } else if (paren === 0 && (c === SEMI || c === COMMA || c === EQ || c === RBRACE)) {
+      cand = null; afterParams = false;
+    }
+  }
+  if (brace !== 0) {
+    // Braces did not balance (both arms of an #if opened one): every identifier may be anything.
+    const all = new Set<string>();
+    for (let k = 0; k < t.count; k++) if (t.kind[k] === Tok.Ident) all.add(word(k));
+    return { functions: all, names: all, structs };
+  }
+  return { functions, names, structs };
+}

@@ -1,0 +1,65 @@
+// The file-scope index (c/top-level.ts) that decides whether a header is parsed for a lookup: it
+// must never miss a definition the parser would find, and should skip prototypes and bodies.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'fs';
+import * as path from 'path';
+import { topLevelIndex } from '../../server/src/c/top-level';
+import { initParser, parseC, disposeC } from '../../server/src/c/parser';
+
+const header = `
+#ifndef _LINUX_X_H
+#define _LINUX_X_H
+#define lock_it(x) do { spin_lock(x); } while (0)
+extern spinlock_t mmlist_lock;
+struct anon_vma { struct rw_semaphore rwsem; atomic_t refcount; };
+void folio_lock_slow(struct folio *folio);
+static inline void anon_vma_lock_write(struct anon_vma *anon_vma) __acquires(anon_vma->rwsem)
+{
+	down_write(&anon_vma->rwsem);
+}
+PAGEFLAG(Locked, locked, PF_NO_TAIL)
+static __always_inline struct page *page_of(struct folio *f)
+{
+	return &f->page;
+}
+static inline int (*handler_for(int n))(void) { return n ? a : b; }
+int table[4] = { 1, 2, 3, 4 };
+#endif
+`;
+
+test('topLevelIndex: definitions, not prototypes, macro bodies or calls inside bodies', () => {
+  const ix = topLevelIndex(header);
+  assert.ok(ix.functions.has('anon_vma_lock_write'));
+  assert.ok(ix.functions.has('page_of'), 'a definition after a macro invocation without ;');
+  assert.ok(!ix.functions.has('PAGEFLAG'));
+  assert.ok(!ix.functions.has('folio_lock_slow'), 'a prototype is no definition');
+  assert.ok(!ix.functions.has('down_write'), 'a call inside a body');
+  assert.ok(!ix.functions.has('spin_lock'), 'a call inside a #define');
+  assert.ok(!ix.functions.has('table'));
+  assert.ok(ix.names.has('mmlist_lock'));
+  assert.ok(!ix.names.has('rwsem'), 'struct members are not file-scope names');
+  assert.ok(ix.structs.has('anon_vma'));
+});
+
+test('topLevelIndex: braces that do not balance across #if arms make every identifier count', () => {
+  const ix = topLevelIndex('#ifdef A\nstatic void f(void) {\n#else\nstatic void f(void) {\n#endif\n g(); }\nstatic void h(void) { }\n');
+  assert.ok(ix.functions.has('f') && ix.functions.has('h'));
+});
+
+// Whatever the parser finds in real headers, the index must find too (else lookups miss wrappers).
+const corpus = path.resolve(__dirname, '../../../../shared/corpus/linux-6.12/include/linux');
+test('topLevelIndex: no function the parser finds in 6.12 include/linux is missing', { skip: !fs.existsSync(corpus) }, async () => {
+  await initParser();
+  let checked = 0;
+  const missing: string[] = [];
+  for (const f of fs.readdirSync(corpus).filter((x) => x.endsWith('.h'))) {
+    const text = fs.readFileSync(path.join(corpus, f), 'utf8');
+    const ix = topLevelIndex(text);
+    const file = parseC(text);
+    for (const fn of file.functions) { checked++; if (!ix.functions.has(fn.name)) missing.push(`${f}:${fn.startLine} ${fn.name}`); }
+    disposeC(file);
+  }
+  assert.ok(checked > 1000, `only ${checked} functions`);
+  assert.ok(missing.length <= checked * 0.005, `${missing.length} missing of ${checked}: ${missing.slice(0, 20).join(', ')}`);
+});
