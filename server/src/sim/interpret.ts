@@ -540,7 +540,7 @@ export function analyzeFunction(fn: FunctionInput, ctx: InterpretContext): Funct
         void label;
       }
       // The callee's own order was checked inside it: its locks are checked against the caller's.
-      const callerView: State = { ...s, held: s.held.slice() };
+      const callerView: State = clone(s);
       for (const a of ex.acquired) {
         const { instance, label } = subst(a);
         const h: Held = { class: a.class, instance, label, mode: a.mode, nested: a.nested, spins: a.spins, assumed: false, site: site(call), via: name };
@@ -994,34 +994,7 @@ export function analyzeFunction(fn: FunctionInput, ctx: InterpretContext): Funct
   if (!fn.partial && !limit) checkBalance(exits, fn, report);
 
   // ---- summary
-  const exitGroups = new Map<string, SummaryExit>();
-  for (const s of exits) {
-    // In the order they were taken (callers replay them in that order; the key sorts separately).
-    const acquired = s.held.filter((h) => !h.assumed).map(toTemplate).sort(bySite);
-    const released = s.released.map((inst) => toTemplate({ class: null, instance: inst, label: inst, mode: 'write', spins: false, nested: false, site: { file: fn.file, line: fn.line, col: 1 } }));
-    const key = acquired.map((a) => a.instance).sort().join(',') + '/' + released.map((r) => r.instance).join(',') + `/${s.rcu}${s.dropped}${s.preempt}${s.irqOff}`;
-    const ret = s.retFact ?? 'unknown';
-    const gk = `${ret}|${key}`;
-    if (!exitGroups.has(gk)) exitGroups.set(gk, { ret, acquired, released, rcu: s.rcu - (s.dropped && !s.rcu ? 1 : 0), preempt: s.preempt, irqOff: s.irqOff });
-  }
-  let exitsList = [...exitGroups.values()];
-  const distinctEffects = new Set(exitsList.map((e) => e.acquired.map((a) => a.instance).join(',') + '/' + e.released.map((r) => r.instance).join(',') + `/${e.rcu ?? 0}${e.preempt ?? 0}${e.irqOff ?? 0}`));
-  // Per return value, the exit with the most lock effects: a conditional lock helper
-  // (`if (anon_vma) spin_lock(&anon_vma->lock)`) is, to its callers, one that takes the lock.
-  const weight = (e: SummaryExit) => e.acquired.length + e.released.length + Math.abs(e.rcu ?? 0);
-  if (distinctEffects.size <= 1) exitsList = exitsList.slice(0, 1).map((e) => ({ ...e, ret: 'unknown' as const }));
-  else {
-    // A pure lock helper never drops a lock it took: its exits differ only in whether it took it,
-    // and callers take it to have. Any other function's odd exit is a path, not its contract:
-    // callers see its balanced (fewest effects) exit.
-    const pureHelper = !exits.some((s) => [...s.touched].some((i) => !s.held.some((h) => h.instance === i) && !s.released.includes(i)));
-    const better = (e: SummaryExit, o: SummaryExit) => (pureHelper ? weight(e) > weight(o) : weight(e) < weight(o));
-    const byRet = new Map<string, SummaryExit>();
-    for (const e of exitsList) { const o = byRet.get(e.ret); if (!o || better(e, o)) byRet.set(e.ret, e); }
-    exitsList = [...byRet.values()];
-    const effects = new Set(exitsList.map((e) => e.acquired.map((a) => a.instance).join(',') + '/' + e.released.map((r) => r.instance).join(',')));
-    if (effects.size <= 1) exitsList = [{ ...exitsList.reduce((a, b) => (better(b, a) ? b : a)), ret: 'unknown' as const }];
-  }
+  const exitsList = exitEffects(exits, fn, toTemplate);
   for (const a of fn.annotations) {
     if (a.kind === 'acquires' && exitsList.every((e) => e.acquired.length === 0)) {
       const ops = resolveCall({ name: 'spin_lock', argTexts: [a.expr] }, envFor(init), ix);
@@ -1167,4 +1140,41 @@ function retWords(f: string): string {
     case 'nullfail': return 'NULL or an error';
     default: return 'non-zero';
   }
+}
+
+/**
+ * The function's exits as its callers see them: grouped by return value and lock effect, then
+ * reduced to its contract. Kept out of analyzeFunction: V8 deoptimised that whole (large) function
+ * over the array shapes in here, hundreds of times in one run.
+ */
+function exitEffects(exits: State[], fn: FunctionInput, toTemplate: (h: Held | LockTemplate) => LockTemplate): SummaryExit[] {
+  const exitGroups = new Map<string, SummaryExit>();
+  for (const s of exits) {
+    // In the order they were taken (callers replay them in that order; the key sorts separately).
+    const acquired = s.held.filter((h) => !h.assumed).map(toTemplate).sort(bySite);
+    const released = s.released.map((inst) => toTemplate({ class: null, instance: inst, label: inst, mode: 'write', spins: false, nested: false, site: { file: fn.file, line: fn.line, col: 1 } }));
+    const key = acquired.map((a) => a.instance).sort().join(',') + '/' + released.map((r) => r.instance).join(',') + `/${s.rcu}${s.dropped}${s.preempt}${s.irqOff}`;
+    const ret = s.retFact ?? 'unknown';
+    const gk = `${ret}|${key}`;
+    if (!exitGroups.has(gk)) exitGroups.set(gk, { ret, acquired, released, rcu: s.rcu - (s.dropped && !s.rcu ? 1 : 0), preempt: s.preempt, irqOff: s.irqOff });
+  }
+  let exitsList = [...exitGroups.values()];
+  const distinctEffects = new Set(exitsList.map((e) => e.acquired.map((a) => a.instance).join(',') + '/' + e.released.map((r) => r.instance).join(',') + `/${e.rcu ?? 0}${e.preempt ?? 0}${e.irqOff ?? 0}`));
+  // Per return value, the exit with the most lock effects: a conditional lock helper
+  // (`if (anon_vma) spin_lock(&anon_vma->lock)`) is, to its callers, one that takes the lock.
+  const weight = (e: SummaryExit) => e.acquired.length + e.released.length + Math.abs(e.rcu ?? 0);
+  if (distinctEffects.size <= 1) exitsList = exitsList.slice(0, 1).map((e) => ({ ...e, ret: 'unknown' as const }));
+  else {
+    // A pure lock helper never drops a lock it took: its exits differ only in whether it took it,
+    // and callers take it to have. Any other function's odd exit is a path, not its contract:
+    // callers see its balanced (fewest effects) exit.
+    const pureHelper = !exits.some((s) => [...s.touched].some((i) => !s.held.some((h) => h.instance === i) && !s.released.includes(i)));
+    const better = (e: SummaryExit, o: SummaryExit) => (pureHelper ? weight(e) > weight(o) : weight(e) < weight(o));
+    const byRet = new Map<string, SummaryExit>();
+    for (const e of exitsList) { const o = byRet.get(e.ret); if (!o || better(e, o)) byRet.set(e.ret, e); }
+    exitsList = [...byRet.values()];
+    const effects = new Set(exitsList.map((e) => e.acquired.map((a) => a.instance).join(',') + '/' + e.released.map((r) => r.instance).join(',')));
+    if (effects.size <= 1) exitsList = [{ ...exitsList.reduce((a, b) => (better(b, a) ? b : a)), ret: 'unknown' as const }];
+  }
+  return exitsList;
 }

@@ -79,12 +79,22 @@ export function ownReleased(s: State): string[] {
 const CAP = 3;
 
 export function initialState(): State {
-  return { held: [], released: [], releasedAt: new Map(), touched: new Set(), dropped: 0, rcu: 0, preempt: 0, irqOff: 0, facts: new Map(), binds: new Map(), trace: null, shared: 0 };
+  return {
+    held: [], released: [], releasedAt: new Map(), touched: new Set(), dropped: 0, rcu: 0, preempt: 0, irqOff: 0,
+    atomicSite: undefined, atomicWhy: undefined, facts: new Map(), binds: new Map(), trace: null,
+    retFact: undefined, retSite: undefined, key: undefined, shared: 0,
+  };
 }
 
+/** All fields written in one order, never spread: states of one shape keep the simulator's hot
+ *  loop optimised (spread copies of differently built objects made V8 deoptimise it hundreds of times). */
 export function clone(s: State): State {
   s.shared = ALL;
-  return { ...s, key: undefined, shared: ALL };
+  return {
+    held: s.held, released: s.released, releasedAt: s.releasedAt, touched: s.touched, dropped: s.dropped, rcu: s.rcu,
+    preempt: s.preempt, irqOff: s.irqOff, atomicSite: s.atomicSite, atomicWhy: s.atomicWhy, facts: s.facts, binds: s.binds,
+    trace: s.trace, retFact: s.retFact, retSite: s.retSite, key: undefined, shared: ALL,
+  };
 }
 
 export function stateKey(s: State): string {
