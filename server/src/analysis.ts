@@ -21,6 +21,7 @@ import type { FunctionResult, RawFinding } from './sim/interpret';
 import type { Summary } from './sim/summary-types';
 import { addDeadlockFindings } from './analysis/deadlock-findings';
 import { hashText } from './text-hash';
+import { capText } from './c/top-level';
 
 /** State kept across the inputs of one run (parsed tree headers, profiles). */
 export interface AnalysisCache {
@@ -111,8 +112,9 @@ interface Collect { sites?: boolean; traces?: boolean; only?: string[]; /** also
 async function analyzeCFile(opts: AnalyzeOptions, tree: TreeReader | null, cache: AnalysisCache, started: number, collect: Collect = { sites: true }) {
   const rel = relToTree(opts.name, opts.tree, opts.cwd);
   const chosen = profileFor(opts, tree, cache, new Map());
-  const img = makeImage(rel, opts.text, { iteratorMacros: chosen.profile.iteratorMacros });
-  const headers = includedHeaders(rel, opts.text, readerWith(tree, new Map(), 'tree'), cache.headers, chosen.profile.iteratorMacros);
+  const capped = capText(opts.text, MAX_TEXT);
+  const img = makeImage(rel, capped.text, { iteratorMacros: chosen.profile.iteratorMacros });
+  const headers = includedHeaders(rel, capped.text, readerWith(tree, new Map(), 'tree'), cache.headers, chosen.profile.iteratorMacros);
   const provider = providerFor([img, ...headers], chosen);
   const findings: Finding[] = [];
   const sites: LockSite[] = [];
@@ -136,6 +138,7 @@ async function analyzeCFile(opts: AnalyzeOptions, tree: TreeReader | null, cache
   } finally {
     img.dispose();
   }
+  if (capped.cutLine !== undefined) findings.push(sizeLimit(rel, capped.cutLine));
   const result: AnalysisResult = {
     profile: { id: chosen.profile.id, origin: chosen.origin }, mode: 'c-file', findings: sortFindings(findings),
     functions, sites, notes, stats: { files: 1, functions: img.file.functions.length, ms: Date.now() - started },
@@ -163,7 +166,11 @@ async function analyzePatch(opts: AnalyzeOptions, tree: TreeReader | null, cache
   let anyHunkOnly = false;
   // One parse per distinct text in the series (and across runs on the same cache).
   const run = ++cache.run;
-  const imageOf = (p: string, text: string, synthetic: number[]): CImage => {
+  const cutAt = new Map<string, number>();
+  const imageOf = (p: string, whole: string, synthetic: number[]): CImage => {
+    const capped = capText(whole, MAX_TEXT);
+    const text = capped.text;
+    if (capped.cutLine !== undefined && !cutAt.has(p)) cutAt.set(p, capped.cutLine);
     const key = `${p}\0${macros.join(',')}\0${hashText(text)}\0${synthetic.join(',')}`;
     const hit = cache.images.get(key);
     if (hit) { hit.run = run; return hit.img; }
@@ -241,6 +248,10 @@ async function analyzePatch(opts: AnalyzeOptions, tree: TreeReader | null, cache
     }
   }
   evictImages(cache);
+  for (const [file, line] of cutAt) {
+    const inputLine = postInputLines.get(file)?.get(line);
+    findings.push({ ...sizeLimit(file, line), input: opts.name, ...(inputLine !== undefined ? { inputLine } : {}) });
+  }
   notes.unshift(...readerNotes);
   if (collect.deadlocks && traces.length) {
     addDeadlockFindings(findings, traces, chosen.profile, opts.name,
@@ -254,6 +265,17 @@ async function analyzePatch(opts: AnalyzeOptions, tree: TreeReader | null, cache
     stats: { files: fileCount, functions: fnCount, ms: Date.now() - started },
   };
   return { result, traces, chosen };
+}
+
+/** The most text of one file analysed (characters): the rest is reported, not parsed. */
+export const MAX_TEXT = 4 << 20;
+
+function sizeLimit(file: string, line: number): Finding {
+  return {
+    code: 'analysis-limit', severity: 'info', file, line, column: 1, endLine: line, endColumn: 1, function: '',
+    message: `${file} is larger than ${MAX_TEXT >> 20} MB: only lines 1-${line - 1} were analysed; findings after them may be missing`,
+    introduced: false, locks: [], classes: [], related: [],
+  };
 }
 
 /** Callee lookup in these images, with their globals and struct field types (first image wins).

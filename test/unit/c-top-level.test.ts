@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as path from 'path';
-import { topLevelIndex } from '../../server/src/c/top-level';
+import { capText, topLevelIndex } from '../../server/src/c/top-level';
 import { initParser, parseC, disposeC } from '../../server/src/c/parser';
 
 const header = `
@@ -62,4 +62,16 @@ test('topLevelIndex: no function the parser finds in 6.12 include/linux is missi
   }
   assert.ok(checked > 1000, `only ${checked} functions`);
   assert.ok(missing.length <= checked * 0.005, `${missing.length} missing of ${checked}: ${missing.slice(0, 20).join(', ')}`);
+});
+
+test('capText: keeps whole file-scope definitions up to the limit and says the first line left out', () => {
+  const text = 'int a;\nstatic void f(void)\n{\n\tg();\n}\nstatic void h(void)\n{\n\tk();\n}\n';
+  assert.deepEqual(capText(text, text.length), { text });
+  const cut = capText(text, text.indexOf('k();'));
+  assert.equal(cut.text, 'int a;\nstatic void f(void)\n{\n\tg();\n}\n');
+  assert.equal(cut.cutLine, 6);
+  // Not even one declaration fits: cut at the last whole line.
+  const none = capText('static void f(void)\n{\n\tg();\n\th();\n}\n', 25);
+  assert.equal(none.text, 'static void f(void)\n{\n');
+  assert.equal(none.cutLine, 3);
 });

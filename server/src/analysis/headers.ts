@@ -9,6 +9,7 @@ export type ReadFile = (rel: string) => { text: string; key: string } | undefine
 const INCLUDE = /[ \t]*#[ \t]*include[ \t]*([<"])([^>"]+)[>"]/y;
 const MAX_DEPTH = 2;
 const MAX_HEADERS = 64;
+const MAX_HEADER = 4 << 20;
 
 /** Headers reachable from `text` (directly, then what they include, up to a small depth). */
 export function includedHeaders(filePath: string, text: string, read: ReadFile, cache: Map<string, CImage | null>,
@@ -23,7 +24,8 @@ export function includedHeaders(filePath: string, text: string, read: ReadFile, 
         if (seen.has(rel)) continue;
         seen.add(rel);
         const t = read(rel);
-        if (!t) continue;
+        // Generated register headers run to tens of MB and define no lock wrappers.
+        if (!t || t.text.length > MAX_HEADER) continue;
         let img = cache.get(t.key);
         if (img === undefined) {
           img = makeLazyImage(rel, t.text, { iteratorMacros });

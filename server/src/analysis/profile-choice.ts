@@ -56,7 +56,8 @@ export function finish(profile: Profile, origin: string): ChosenProfile {
 export function guessFromText(text: string): { profile: Profile; origin: string } {
   const ids = listProfiles().map((p) => p.id);
   const words = new Map<string, number>();
-  for (const m of text.match(/[A-Za-z_]\w+/g) ?? []) words.set(m, (words.get(m) ?? 0) + 1);
+  // The first MB says which era as well as the whole would (and a 50 MB input stays cheap).
+  for (const m of text.slice(0, 1 << 20).match(/[A-Za-z_]\w+/g) ?? []) words.set(m, (words.get(m) ?? 0) + 1);
   let best: { id: string; score: number; profile: Profile } | undefined;
   for (const id of ids) {
     const p = loadProfile(id);

@@ -76,3 +76,31 @@ export function topLevelIndex(text: string): TopLevelIndex {
   }
   return { functions, names, structs };
 }
+
+/**
+ * The longest prefix of a C text, at most `max` characters, that ends after a complete file-scope
+ * declaration or definition (a line whose `}` or `;` returns to brace depth 0). Beyond it mmlock
+ * does not analyse: one text that large is generated code or an attack, and parsing it whole
+ * would exhaust memory. Returns the text itself when it fits, with `cutLine` undefined.
+ */
+export function capText(text: string, max: number): { text: string; cutLine?: number } {
+  if (text.length <= max) return { text };
+  const head = text.slice(0, max);
+  const t = scan(head);
+  let depth = 0;
+  let lastEnd = 0;
+  for (let k = 0; k < t.count; k++) {
+    if (t.kind[k] !== Tok.Punct) continue;
+    const c = t.sub[k];
+    if (c === LBRACE) depth++;
+    else if (c === RBRACE) { if (depth > 0) depth--; if (depth === 0) lastEnd = t.end[k]; }
+    else if (c === SEMI && depth === 0) lastEnd = t.end[k];
+  }
+  // End the kept part at its line's end (a `}` of a definition ends its line in kernel style).
+  let cut = lastEnd > 0 ? head.indexOf('\n', lastEnd) : head.lastIndexOf('\n');
+  if (cut < 0) cut = lastEnd > 0 ? lastEnd : head.length;
+  else cut += 1;
+  let cutLine = 1;
+  for (let i = head.indexOf('\n'); i >= 0 && i < cut; i = head.indexOf('\n', i + 1)) cutLine++;
+  return { text: text.slice(0, cut), cutLine };
+}

@@ -18,16 +18,21 @@ export interface Ast {
 /** Minimal structural view of a web-tree-sitter Node (keeps this module free of the runtime). */
 export interface TsNodeLike {
   walk(): TsCursorLike;
+  tree: { language: TsLanguageLike };
+}
+export interface TsLanguageLike {
+  types: string[];
+  fields: (string | null)[];
+  nodeTypeIsNamed(typeId: number): boolean;
 }
 export interface TsCursorLike {
-  nodeType: string;
-  nodeIsNamed: boolean;
+  nodeTypeId: number;
+  currentFieldId: number;
   nodeIsMissing: boolean;
   startIndex: number;
   endIndex: number;
   startPosition: { row: number; column: number };
   endPosition: { row: number; column: number };
-  currentFieldName: string | null;
   gotoFirstChild(): boolean;
   gotoNextSibling(): boolean;
   gotoParent(): boolean;
@@ -60,10 +65,35 @@ function rowOf(starts: Int32Array, offset: number, hint: number): number {
   return lo;
 }
 
+/** Per language: each node type's name and whether it is named, asked of WASM once per type. */
+const typeInfo = new WeakMap<TsLanguageLike, { names: string[]; named: Int8Array }>();
+function typesOf(lang: TsLanguageLike): { names: string[]; named: Int8Array } {
+  let t = typeInfo.get(lang);
+  if (!t) {
+    const names = lang.types.map((x) => x ?? 'ERROR');
+    const named = new Int8Array(names.length + 1).fill(-1);
+    typeInfo.set(lang, (t = { names, named }));
+  }
+  return t;
+}
+
+// Every cursor property is a call into WASM (with the cursor copied in each time), so per node this
+// asks only for the type id, field id and offsets; names and named-ness come from per-type tables,
+// and "missing" is asked only of zero-width nodes (the only kind a missing node can be).
 export function toAst(node: TsNodeLike, starts?: Int32Array): Ast {
   const c = node.walk();
+  const lang = node.tree.language;
+  const types = typesOf(lang);
+  const fields = lang.fields;
   let hint = 0;
-  const conv = (field: string | null): Ast => {
+  const typeName = (id: number): string => types.names[id] ?? 'ERROR';
+  const isNamed = (id: number): boolean => {
+    let v = types.named[id];
+    if (v === undefined) return lang.nodeTypeIsNamed(id);
+    if (v === -1) types.named[id] = v = lang.nodeTypeIsNamed(id) ? 1 : 0;
+    return v === 1;
+  };
+  const conv = (field: string | null, id: number): Ast => {
     const start = c.startIndex;
     const end = c.endIndex;
     let row: number, col: number, endRow: number, endCol: number;
@@ -79,18 +109,18 @@ export function toAst(node: TsNodeLike, starts?: Int32Array): Ast {
       row = sp.row; col = sp.column; endRow = ep.row; endCol = ep.column;
     }
     const n: Ast = {
-      type: c.nodeType, start, end, row, col, endRow, endCol, field, named: c.nodeIsNamed, missing: c.nodeIsMissing, kids: [],
+      type: typeName(id), start, end, row, col, endRow, endCol, field, named: isNamed(id), missing: start === end && c.nodeIsMissing, kids: [],
     };
     if (c.gotoFirstChild()) {
       do {
-        const t = c.nodeType;
-        if (!SKIP.has(t)) n.kids.push(conv(c.currentFieldName));
+        const kid = c.nodeTypeId;
+        if (!SKIP.has(typeName(kid))) { const f = c.currentFieldId; n.kids.push(conv(f ? fields[f] ?? null : null, kid)); }
       } while (c.gotoNextSibling());
       c.gotoParent();
     }
     return n;
   };
-  try { return conv(null); } finally { c.delete(); }
+  try { return conv(null, c.nodeTypeId); } finally { c.delete(); }
 }
 
 export function child(n: Ast, field: string): Ast | undefined {

@@ -26,12 +26,24 @@ const shares = (a: Trace, b: Trace): boolean => contendedLocks([a, b]).size > 0;
 
 /** The combinations exploreAll runs, as index lists into [...touched, ...scenarios]. */
 export function combinations(touched: Trace[], scenarios: Trace[], opts: Pick<ExploreAllOptions, 'cpus' | 'selfPairs'> = {}): number[][] {
+  return [...combinationsOf(touched, scenarios, opts)];
+}
+
+/**
+ * The same, generated as they are needed: with thousands of traces (a huge patch) there are
+ * millions of pairs, and `stop` (the run's deadline) must be able to end the search among them.
+ * `out.stopped` says whether it did.
+ */
+function* combinationsOf(touched: Trace[], scenarios: Trace[], opts: Pick<ExploreAllOptions, 'cpus' | 'selfPairs'>,
+  stop: () => boolean = () => false, out: { stopped: boolean } = { stopped: false }): Generator<number[]> {
   const all = [...touched, ...scenarios];
   const nt = touched.length;
-  const out: number[][] = [];
+  let n = 0;
+  const halt = (): boolean => (++n & 1023) === 0 && stop() && (out.stopped = true);
   for (let i = 0; i < nt; i++) {
     for (let j = (opts.selfPairs ?? true) ? i : i + 1; j < all.length; j++) {
-      if (shares(all[i], all[j])) out.push([i, j]);
+      if (halt()) return;
+      if (shares(all[i], all[j])) yield [i, j];
     }
   }
   if (opts.cpus === 3) {
@@ -40,19 +52,20 @@ export function combinations(touched: Trace[], scenarios: Trace[], opts: Pick<Ex
       for (let j = i + 1; j < all.length; j++) {
         if (!pair(i, j)) continue;
         for (let k = j + 1; k < all.length; k++) {
-          if (pair(i, k) && pair(j, k)) out.push([i, j, k]);
+          if (halt()) return;
+          if (pair(i, k) && pair(j, k)) yield [i, j, k];
         }
       }
     }
   }
-  return out;
 }
 
 export function exploreAll(touched: Trace[], scenarios: Trace[], opts: ExploreAllOptions = {}): ExploreAllResult {
   const all = [...touched, ...scenarios];
-  const combos = combinations(touched, scenarios, opts);
   const perRun = opts.maxMs ?? DEFAULT_MAX_MS;
   const deadline = Date.now() + (opts.totalMaxMs ?? perRun * 4);
+  const gen = { stopped: false };
+  const combos = combinationsOf(touched, scenarios, opts, () => Date.now() > deadline || !!opts.signal?.aborted, gen);
   const seen = new Set<string>();
   const deadlocks: Deadlock[] = [];
   let explored = 0, runs = 0, boundedRuns = 0;
@@ -60,7 +73,7 @@ export function exploreAll(touched: Trace[], scenarios: Trace[], opts: ExploreAl
   for (const combo of combos) {
     const left = deadline - Date.now();
     if (opts.signal?.aborted) { boundReason = 'cancelled'; break; }
-    if (left <= 0) { boundReason = `time limit reached after ${runs} of ${combos.length} combinations`; break; }
+    if (left <= 0) { boundReason = `time limit reached after ${runs} combinations`; break; }
     const r = explore(combo.map((i) => all[i]), { ...opts, maxMs: Math.min(perRun, left) });
     runs++;
     explored += r.explored;
@@ -77,7 +90,8 @@ export function exploreAll(touched: Trace[], scenarios: Trace[], opts: ExploreAl
   const conditional = (d: Deadlock): number => (d.threads.some((t) => t.note) ? 1 : 0);
   deadlocks.sort((a, b) => (a.cycle.length - b.cycle.length) || (conditional(a) - conditional(b))
     || (a.steps.length - b.steps.length));
-  const bounded = boundedRuns > 0 || runs < combos.length;
+  if (gen.stopped && !boundReason) boundReason = opts.signal?.aborted ? 'cancelled' : `time limit reached after ${runs} combinations`;
+  const bounded = boundedRuns > 0 || !!boundReason;
   return {
     explored, bounded, ...(bounded && boundReason ? { boundReason } : {}), deadlocks,
     combinations: runs, boundedRuns,
