@@ -5,6 +5,7 @@ import * as path from 'path';
 import * as fs from 'fs';
 import Ajv from 'ajv';
 import { loadProfile, listProfiles, profileFromText, ProfileError, builtinIds } from '../../server/src/model/profiles';
+import { jsonErrorOffset } from '../../server/src/model/json-error';
 
 const FIX = path.resolve(__dirname, '../../../test/fixtures/model');
 
@@ -144,4 +145,13 @@ test('the built-in JSON files are valid against the schema file itself (ajv, dra
   for (const f of fs.readdirSync(dir).filter((n) => n.startsWith('linux-') && n.endsWith('.json'))) {
     assert.ok(validate(JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8'))), `${f}: ${JSON.stringify(validate.errors)}`);
   }
+});
+
+test('jsonErrorOffset: the first offending character, or -1 for valid JSON', () => {
+  assert.equal(jsonErrorOffset('{"a": [1, 2.5e3, true, null, "x\\u00e9"]}'), -1);
+  assert.equal(jsonErrorOffset('{ "id": "x",\n  "d": oops }'), 20);
+  assert.equal(jsonErrorOffset('[1, 2,]'), 6);
+  assert.equal(jsonErrorOffset('{"a": 1'), 7);
+  assert.equal(jsonErrorOffset('{"a": 1} x'), 9);
+  assert.equal(jsonErrorOffset('"tab\there"'), 4);
 });

@@ -45,7 +45,9 @@ function toFunction(node: CNode, file: Pick<CFile, 'text'>): CFunction | null {
     node,
     body,
     startLine: node.startPosition.row + 1,
-    endLine: node.endPosition.row + 1,
+    // A node that runs to the end of a cut-off file ends after its last newline (column 0 of the
+    // line after): its last line is the one before.
+    endLine: node.endPosition.column === 0 && node.endPosition.row > node.startPosition.row ? node.endPosition.row : node.endPosition.row + 1,
     startIndex: node.startIndex,
     endIndex: node.endIndex,
     hasErrors: node.hasError,

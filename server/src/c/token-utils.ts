@@ -83,8 +83,9 @@ export const pad = (s: string, n: number): string => s + ' '.repeat(Math.max(0, 
 
 /** Does the text between two offsets hold a line break? */
 export function hasNewline(text: string, s: number, e: number): boolean {
-  const k = text.indexOf('\n', s);
-  return k >= 0 && k < e;
+  // A lone CR is a line break too (for editors and for line splitting): never rewrite one away.
+  for (let k = s; k < e; k++) { const c = text.charCodeAt(k); if (c === 10 || c === 13) return true; }
+  return false;
 }
 
 /** Applies the edits and blanks the removed tokens; the result has the input's length and line breaks. */

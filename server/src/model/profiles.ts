@@ -3,6 +3,7 @@
 // ProfileError naming the file and the field. Built-ins skip the schema pass (the test suite checks
 // them against it, and loading ajv would cost every start ~100 ms) but not the reference checks.
 // Built-ins are cached and frozen: callers that change a profile (refineOrder) make a copy.
+import { jsonErrorOffset } from './json-error';
 import * as fs from 'fs';
 import * as path from 'path';
 import type { KernelVersion, Profile } from './profile-types';
@@ -106,16 +107,19 @@ function loadFile(abs: string, shown: string, chain: string[]): Profile {
 }
 
 function parseJson(text: string, name: string): unknown {
+  const body = text.replace(/^\uFEFF/, '');
   try {
-    return JSON.parse(text.replace(/^\uFEFF/, ''));
+    return JSON.parse(body);
   } catch (e) {
-    const msg = (e as Error).message;
+    // One line: V8 quotes the input (line breaks and all) and gives no position for some errors.
+    const msg = (e as Error).message.replace(/\s*\n\s*/g, ' ');
     const pos = /position (\d+)/.exec(msg);
+    const at = pos ? +pos[1] : jsonErrorOffset(body);
     let where = '';
-    if (pos) {
-      const before = text.slice(0, +pos[1]);
+    if (at >= 0) {
+      const before = body.slice(0, at);
       const line = before.split('\n').length;
-      where = `:${line}:${+pos[1] - before.lastIndexOf('\n')}`;
+      where = `:${line}:${at - before.lastIndexOf('\n')}`;
     }
     throw new ProfileError(`${name}${where}: not valid JSON (${msg})`, name);
   }
