@@ -103,9 +103,9 @@ export function makeImage(path: string, text: string, opts: ImageOptions = {}): 
   let fields: Map<string, string> | undefined;
   const tix = textIndex(text);
   return {
-    // Parsed already: its own globals answer directly (the identifier index is for lazy headers);
-    // struct fields still need a tree walk, so the cheap tag index decides whether to do it.
-    declares: () => true, definesStruct: tix.definesStruct,
+    // Globals and struct fields need a walk of the tree (WASM calls per node): the cheap file-scope
+    // and tag indexes decide whether a name can be there at all.
+    declares: tix.declares, definesStruct: tix.definesStruct,
     globals: () => globals ?? (globals = globalTypes(file)),
     fields: () => fields ?? (fields = new Map(structFields(file).map((f) => [`${f.struct}.${f.field}`, f.type] as const))),
     path, text, file, byName, input,

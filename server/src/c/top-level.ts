@@ -2,17 +2,20 @@
 // defines, the names it declares and the struct/union tags it defines. Headers are asked "do you
 // define f()?" thousands of times per run; answering from this index means a header is parsed
 // only when it can hold the answer.
+import { isMacroName } from './macro-rules';
 import { scan, Tok } from './scanner';
 
 export interface TopLevelIndex {
   /** Names of functions with a body at file scope (static inline wrappers in headers). */
   functions: Set<string>;
-  /** Every identifier at brace depth 0 (variables, prototypes, macro-declared globals): a superset. */
+  /** Every identifier outside braces and outside parentheses other than a macro's (variables,
+   *  prototypes, macro-declared globals): a superset of the file-scope names. */
   names: Set<string>;
   /** struct/union tags defined here with a member list. */
   structs: Set<string>;
 }
 
+const TAGS = new Set(['struct', 'union', 'enum']);
 const LPAREN = 40, RPAREN = 41, LBRACE = 123, RBRACE = 125, SEMI = 59, COMMA = 44, EQ = 61;
 
 export function topLevelIndex(text: string): TopLevelIndex {
@@ -27,6 +30,7 @@ export function topLevelIndex(text: string): TopLevelIndex {
   // has closed (then only attributes may come before a body).
   let cand: string | null = null;
   let afterParams = false;
+  let inMacro = false;
   for (let k = 0; k < t.count; k++) {
     const kind = t.kind[k];
     if (kind === Tok.Directive) continue;
@@ -38,12 +42,17 @@ export function topLevelIndex(text: string): TopLevelIndex {
       continue;
     }
     if (kind === Tok.Ident) {
-      if (paren === 0) names.add(word(k));
+      // Inside parentheses only those of a macro (`static DEFINE_SPINLOCK(swap_lock);` declares
+      // swap_lock), not a prototype's parameter names.
+      // A tag (`struct folio *f(...)`, `struct page;`) names a type, not a variable.
+      const tagged = k > 0 && t.kind[k - 1] === Tok.Ident && TAGS.has(word(k - 1));
+      if ((paren === 0 || inMacro) && !tagged) names.add(word(k));
       continue;
     }
     if (kind !== Tok.Punct) continue;
     const c = t.sub[k];
     if (c === LPAREN) {
+      if (paren === 0) inMacro = k > 0 && t.kind[k - 1] === Tok.Ident && isMacroName(word(k - 1));
       if (paren === 0 && k > 0 && t.kind[k - 1] === Tok.Ident) {
         // After a parameter list, `ident(` right after `)` is an attribute (__acquires(x)); after
         // another word or a `*` it starts a new declaration (a macro invocation had no `;`).
