@@ -15,6 +15,9 @@ export interface ExploreAllOptions extends ExploreOptions {
   selfPairs?: boolean;
   /** Whole-run time budget in ms (default 4 x maxMs); each combination gets what is left, capped at maxMs. */
   totalMaxMs?: number;
+  /** Whole-run budget of explored states: the bound that decides (the same answer on a slow or
+   *  busy machine); time is then only a safety net. Default: none. */
+  totalMaxStates?: number;
 }
 
 export interface ExploreAllResult extends ExploreResult {
@@ -74,6 +77,10 @@ export function exploreAll(touched: Trace[], scenarios: Trace[], opts: ExploreAl
     const left = deadline - Date.now();
     if (opts.signal?.aborted) { boundReason = 'cancelled'; break; }
     if (left <= 0) { boundReason = `time limit reached after ${runs} combinations`; break; }
+    if (opts.totalMaxStates !== undefined && explored >= opts.totalMaxStates) {
+      boundReason = `state budget of ${opts.totalMaxStates} reached after ${runs} combinations`;
+      break;
+    }
     const r = explore(combo.map((i) => all[i]), { ...opts, maxMs: Math.min(perRun, left) });
     runs++;
     explored += r.explored;

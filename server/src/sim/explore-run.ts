@@ -19,6 +19,9 @@ export interface SimulationRequest {
   cpus?: 2 | 3;
   maxStates?: number;
   maxMs?: number;
+  /** Whole-run bounds (see ExploreAllOptions). */
+  totalMaxStates?: number;
+  totalMaxMs?: number;
   signal?: AbortSignal;
   scenarioDir?: string;
 }
@@ -61,6 +64,8 @@ export function runSimulation(req: SimulationRequest): SimulationRun {
     cpus: req.cpus ?? 2,
     ...(req.maxStates !== undefined ? { maxStates: req.maxStates } : {}),
     ...(req.maxMs !== undefined ? { maxMs: req.maxMs } : {}),
+    ...(req.totalMaxStates !== undefined ? { totalMaxStates: req.totalMaxStates } : {}),
+    ...(req.totalMaxMs !== undefined ? { totalMaxMs: req.totalMaxMs } : {}),
     ...(req.signal ? { signal: req.signal } : {}),
   });
   return {
