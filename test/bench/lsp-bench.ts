@@ -112,6 +112,31 @@ export async function run(): Promise<Row[]> {
     rows.push({ name: `lsp: diagnostics after an edit, ${nLines}-line patch, median`, value: pct(edits, 50), unit: 'ms', target: '< 100 ms' });
     rows.push({ name: `lsp: diagnostics after an edit, ${nLines}-line patch, p95`, value: pct(edits, 95), unit: 'ms', target: '< 100 ms' });
 
+    // Inserting a line shifts every function below it: their results carry absolute lines and are
+    // recomputed (no target; the figure says what that costs).
+    const inserts: number[] = [];
+    const hunkAt = lines.findIndex((l) => l.startsWith('@@ -0,0 +1,'));
+    let count = Number(/\+1,(\d+)/.exec(lines[hunkAt])![1]);
+    const done: number[] = [];
+    for (let i = 0; i < 20; i++) {
+      const orig = comment[(i * 5) % comment.length];
+      const at = orig + done.filter((d) => d <= orig).length;   // earlier inserts above it shift it
+      done.push(orig);
+      await new Promise((r) => setTimeout(r, 150));
+      t0 = performance.now();
+      const before = `@@ -0,0 +1,${count} @@`;
+      const header = `@@ -0,0 +1,${++count} @@`;
+      // The insert first (below the header), then the header's new line count.
+      const v2 = await client.change(uri, [
+        { range: { start: { line: at, character: 0 }, end: { line: at, character: 0 } }, text: '+\t/* another step */\n' },
+        { range: { start: { line: hunkAt, character: 0 }, end: { line: hunkAt, character: before.length } }, text: header },
+      ]);
+      await client.waitVersion(uri, v2, 30_000);
+      inserts.push(performance.now() - t0);
+    }
+    rows.push({ name: `lsp: diagnostics after inserting a line, ${nLines}-line patch, median`, value: pct(inserts, 50), unit: 'ms' });
+    rows.push({ name: `lsp: diagnostics after inserting a line, ${nLines}-line patch, p95`, value: pct(inserts, 95), unit: 'ms' });
+
     // A typing burst: 10 keystrokes 30 ms apart; time from the last one to its diagnostics.
     let v = 0;
     for (let i = 0; i < 10; i++) {
