@@ -19,7 +19,7 @@ import { ResultStore, SummaryProvider } from './analysis/summaries';
 import { chooseProfile, ChosenProfile, finish } from './analysis/profile-choice';
 import type { FunctionResult, RawFinding } from './sim/interpret';
 import type { Summary } from './sim/summary-types';
-import { addDeadlockFindings } from './analysis/deadlock-findings';
+import { addDeadlockFindings, type DeadlockMemo } from './analysis/deadlock-findings';
 import { hashText } from './text-hash';
 import { capText } from './c/top-level';
 
@@ -37,10 +37,12 @@ export interface AnalysisCache {
   /** The newest image of each path: the base for parsing its next version incrementally. */
   latest: Map<string, CImage>;
   run: number;
+  /** The deadlock explorer's recent answers, by trace content. */
+  deadlocks: DeadlockMemo;
 }
 
 export function createCache(): AnalysisCache {
-  return { headers: new Map(), profiles: new Map(), files: new Map(), results: new ResultStore(), images: new Map(), latest: new Map(), run: 0 };
+  return { headers: new Map(), profiles: new Map(), files: new Map(), results: new ResultStore(), images: new Map(), latest: new Map(), run: 0, deadlocks: new Map() };
 }
 
 /** Images no run has used since the one before this: freed (their trees live in WASM memory). */
@@ -256,7 +258,8 @@ async function analyzePatch(opts: AnalyzeOptions, tree: TreeReader | null, cache
   if (collect.deadlocks && traces.length) {
     addDeadlockFindings(findings, traces, chosen.profile, opts.name,
       (file, line) => postInputLines.get(file)?.get(line),
-      (fn, classes) => !(preFindings.get(fn) ?? []).some((p) => p.code === 'lock-order' && classes.every((c) => p.classes.includes(c))));
+      (fn, classes) => !(preFindings.get(fn) ?? []).some((p) => p.code === 'lock-order' && classes.every((c) => p.classes.includes(c))),
+      cache.deadlocks);
   }
   if (anyHunkOnly) notes.push(tree ? 'some files could not be read or patched from the tree: hunk-only mode for them' : 'no kernel tree given: hunk-only mode (only the lines the patch shows are analysed)');
   const result: AnalysisResult = {

@@ -10,30 +10,64 @@ import type { Deadlock } from '../sim/explore-types';
 
 // The explorer's answer for the same traces under the same profile, kept for a few runs: an edit
 // that leaves every function's lock behaviour as it was (most keystrokes) explores nothing anew.
+// Keyed without lines: an edit above a function moves its events, and the schedule found for the
+// old lines is moved with them (each old file:line goes to the new one of the same event).
 const contentKeys = new WeakMap<object, string>();
 const keyOf = (o: object): string => {
   let k = contentKeys.get(o);
-  if (k === undefined) contentKeys.set(o, (k = hashText(JSON.stringify(o))));
+  if (k === undefined) contentKeys.set(o, (k = hashText(JSON.stringify(o, (name, v) => (name === 'line' ? undefined : v)))));
   return k;
 };
-const recent = new Map<string, ReturnType<typeof runSimulation>>();
+type Run = ReturnType<typeof runSimulation>;
+/** Recent explorer answers (kept by the caller's cache, a few runs long). */
+export type DeadlockMemo = Map<string, { traces: Trace[]; run: Run }>;
 
-function explore(traces: Trace[], profile: Profile): ReturnType<typeof runSimulation> {
+/** file:line of each event of `from` -> that of the same event in `to`; null if two disagree. */
+function lineMap(from: Trace[], to: Trace[]): Map<string, number> | null {
+  const m = new Map<string, number>();
+  for (let i = 0; i < from.length; i++) {
+    const a = from[i].events, b = to[i].events;
+    for (let j = 0; j < a.length; j++) {
+      if (a[j].line === undefined || b[j].line === undefined) continue;
+      const k = `${a[j].file ?? ''}\0${a[j].line}`;
+      const seen = m.get(k);
+      if (seen !== undefined && seen !== b[j].line) return null;
+      m.set(k, b[j].line!);
+    }
+  }
+  return m;
+}
+
+function moved(run: Run, map: Map<string, number>): Run {
+  const deadlocks: Deadlock[] = run.result.deadlocks.map((d) => ({
+    ...d,
+    // Scenario CPUs cite the era's kernel: their lines never move.
+    steps: d.steps.map((st) => (st.line === undefined || d.threads[st.thread]?.scenario ? st
+      : { ...st, line: map.get(`${st.file ?? ''}\0${st.line}`) ?? st.line })),
+  }));
+  return { ...run, result: { ...run.result, deadlocks } };
+}
+
+function explore(traces: Trace[], profile: Profile, recent: DeadlockMemo): Run {
   const key = `${keyOf(profile)}:${traces.map(keyOf).join(',')}`;
   const hit = recent.get(key);
-  if (hit) return hit;
+  if (hit) {
+    const map = lineMap(hit.traces, traces);
+    if (map) return moved(hit.run, map);
+  }
   // States decide (20,000 a combination, 400,000 a check: well under a second), so a check gives
   // the same findings on a busy CI machine; the time bounds are a safety net only.
   const run = runSimulation({ profile, touched: traces, maxStates: 20_000, totalMaxStates: 400_000, maxMs: 2_000, totalMaxMs: 10_000 });
   if (recent.size >= 16) recent.delete(recent.keys().next().value!);
-  recent.set(key, run);
+  recent.set(key, { traces, run });
   return run;
 }
 
 export function addDeadlockFindings(findings: Finding[], traces: Trace[], profile: Profile, input: string | undefined,
-  inputLineOf: (file: string, line: number) => number | undefined, introducedOf: (fn: string, classes: string[]) => boolean): void {
+  inputLineOf: (file: string, line: number) => number | undefined, introducedOf: (fn: string, classes: string[]) => boolean,
+  memo: DeadlockMemo = new Map()): void {
   if (!traces.length) return;
-  const run = explore(traces, profile);
+  const run = explore(traces, profile, memo);
   for (const d of run.result.deadlocks) {
     const mine = d.threads.findIndex((t) => !t.scenario && traces.some((x) => x.name === t.name));
     if (mine < 0) continue;

@@ -5,6 +5,7 @@ import { analyzeFunction, FunctionInput, FunctionResult, InterpretContext, Limit
 import type { Summary } from '../sim/summary-types';
 import { gfpBlocks, ProfileIndex } from '../model/resolve';
 import { hashText } from '../text-hash';
+import { shiftResult } from './shift-result';
 import type { Site } from '../sim/state';
 
 /** The text of argument `n` of the call whose arguments start at `at` (just after the '('). */
@@ -86,7 +87,8 @@ export class ResultStore {
 /** What one analysis asked its context, with the answers it got. */
 type Dep = { k: 'sum'; name: string; v: string } | { k: 'global' | 'field'; name: string; v: string | undefined };
 
-export interface StoredResult { result: FunctionResult; deps: Dep[]; sites: boolean; traces: boolean }
+/** A result with what it depended on, and where its function stood (it may be reused moved). */
+export interface StoredResult { result: FunctionResult; deps: Dep[]; sites: boolean; traces: boolean; line: number; endLine: number }
 
 const summaryJson = new WeakMap<Summary, string>();
 function jsonOf(s: Summary | undefined): string {
@@ -131,22 +133,27 @@ export class SummaryProvider {
     private readonly store?: ResultStore,
   ) {}
 
-  /** The content key of a function for the store (its text, place, signature, profile, limits). */
+  /** The content key of a function for the store (its text and shape, signature, profile, limits;
+   *  not its first line: a function moved by an edit above it is the same function). */
   private contentKey(fn: FunctionInput): string | undefined {
     if (fn.bodyText === undefined) return undefined;
-    return [profileKey(this.ix), this.limits ? JSON.stringify(this.limits) : '', fn.file, fn.name, fn.line, fn.endLine,
-      fn.bodyLine ?? '', hashText(fn.bodyText), JSON.stringify(fn.params), JSON.stringify(fn.annotations),
+    return [profileKey(this.ix), this.limits ? JSON.stringify(this.limits) : '', fn.file, fn.name, fn.endLine - fn.line,
+      (fn.bodyLine ?? fn.line) - fn.line, hashText(fn.bodyText), JSON.stringify(fn.params), JSON.stringify(fn.annotations),
       fn.partial ? 1 : 0, fn.returnsPointer ? 1 : 0].join('\0');
   }
 
   /** A stored result whose every recorded answer is still the answer here. */
-  private reuse(key: string, collect: { sites?: boolean; traces?: boolean }): FunctionResult | undefined {
+  private reuse(key: string, fn: FunctionInput, collect: { sites?: boolean; traces?: boolean }): FunctionResult | undefined {
     const list = this.store?.get(key);
     if (!list) return undefined;
-    for (const e of list) {
+    // Where it stands now first: nothing to move.
+    const order = [...list].sort((a, b) => Number(a.line !== fn.line) - Number(b.line !== fn.line));
+    for (const e of order) {
       if ((collect.sites && !e.sites) || (collect.traces && !e.traces)) continue;
-      if (e.deps.every((d) => (d.k === 'sum' ? jsonOf(this.summaryOf(d.name)) === d.v
-        : d.k === 'global' ? this.globals.get(d.name) === d.v : this.fieldTypes?.get(d.name) === d.v))) return e.result;
+      if (!e.deps.every((d) => (d.k === 'sum' ? jsonOf(this.summaryOf(d.name)) === d.v
+        : d.k === 'global' ? this.globals.get(d.name) === d.v : this.fieldTypes?.get(d.name) === d.v))) continue;
+      const r = shiftResult(e.result, fn.file, e.line, e.endLine, fn.line - e.line);
+      if (r) return r;
     }
     return undefined;
   }
@@ -161,7 +168,7 @@ export class SummaryProvider {
     const fieldTypes = { get: (n: string) => { const v = this.fieldTypes?.get(n); note({ k: 'field', name: n, v }); return v; } } as Map<string, string>;
     const summaryOf = (name: string) => { const v = this.summaryOf(name); note({ k: 'sum', name, v: jsonOf(v) }); return v; };
     const result = analyzeFunction(fn, { ...base, globals, fieldTypes, summaryOf });
-    return { result, deps, sites: !!collect.sites, traces: !!collect.traces };
+    return { result, deps, sites: !!collect.sites, traces: !!collect.traces, line: fn.line, endLine: fn.endLine };
   }
 
   summaryOf = (name: string): Summary | undefined => {
@@ -253,7 +260,7 @@ export class SummaryProvider {
       let r: FunctionResult;
       try {
         const key = this.store ? this.contentKey(fn) : undefined;
-        const hit = key !== undefined ? this.reuse(key, collect) : undefined;
+        const hit = key !== undefined ? this.reuse(key, fn, collect) : undefined;
         if (hit) r = hit;
         else if (key !== undefined) {
           const rec = this.analyzeRecorded(fn, collect);
