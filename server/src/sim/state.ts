@@ -97,14 +97,26 @@ export function clone(s: State): State {
   };
 }
 
+// The key text of a facts or binds map, once per map: copy-on-write states share their maps, and
+// a map is never changed once a state holding it has been keyed (changes copy it first).
+const mapKeys = new WeakMap<Map<string, string>, string>();
+function mapKey(m: Map<string, string>): string {
+  if (!m.size) return '';
+  let k = mapKeys.get(m);
+  if (k === undefined) {
+    k = '';
+    for (const a of [...m.keys()].sort()) k += `${a}=${m.get(a)},`;
+    mapKeys.set(m, k);
+  }
+  return k;
+}
+
 export function stateKey(s: State): string {
   if (s.key !== undefined) return s.key;
   let k = '';
   for (const h of s.held) k += `${h.instance}|${h.mode}|${h.nested ? 'n' : ''}${h.assumed ? 'a' : ''};`;
   k += '/' + s.released.join(',') + `/${s.dropped ? 'd' : ''}${Math.min(s.rcu, CAP)}${Math.min(s.preempt, CAP)}${Math.min(s.irqOff, CAP)}/`;
-  if (s.facts.size) for (const [a, b] of [...s.facts].sort()) k += `${a}=${b},`;
-  k += '/';
-  if (s.binds.size) for (const [a, b] of [...s.binds].sort()) k += `${a}=${b},`;
+  k += mapKey(s.facts) + '/' + mapKey(s.binds);
   if (s.retFact) k += `/r${s.retFact}${s.retSite?.line ?? ''}`;
   s.key = k;
   return k;
