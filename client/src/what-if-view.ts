@@ -21,7 +21,7 @@ class WhatIfTree implements vscode.TreeDataProvider<Node> {
     this.tree = reply?.tree ?? '';
     this.roots = (reply?.files ?? []).map((f) => ({
       kind: 'file' as const, file: f.file,
-      label: `${f.file}  (${f.breaks} break${f.breaks === 1 ? 's' : ''}${f.allowed ? `, ${f.allowed} now allowed` : ''})`,
+      label: `${f.file}  (${f.breaks} break${f.breaks === 1 ? '' : 's'}${f.allowed ? `, ${f.allowed} now allowed` : ''})`,
       children: f.functions.map((fn) => ({
         kind: 'function' as const, file: f.file, name: fn.name, line: fn.line,
         children: fn.sites.map((site) => ({ kind: 'site' as const, file: f.file, site })),

@@ -3,7 +3,8 @@
 // cached by scripts/install-code-server.sh) with the built extension, driven through Debian's
 // Chromium by playwright-core, as a kernel developer would use it:
 //   open the example patch -> squiggle -> Problems entry -> hover -> code lens ->
-//   "MM Locks: Simulate Touched Functions" (schedule in the webview) -> "MM Locks: Show Lock Hierarchy".
+//   "MM Locks: Simulate Touched Functions" (schedule in the webview) -> "MM Locks: Show Lock Hierarchy"
+//   -> output channel -> Select Kernel Profile -> "MM Locks: What If…" (the What If view) -> an .mbox.
 // Screenshots of every step go to test-results/vscode/. Prints what it found at each step and
 // exits non-zero when an expected element is missing.
 //   node test/vscode/run.js [--vsix mmlock.vsix] [--keep]
@@ -271,6 +272,21 @@ async function main() {
     await shot(page, '09-select-profile.png');
     await page.keyboard.press('Escape');
 
+    // What If: the tree re-checked with i_mmap_lock and anon_vma as mutexes; the break (anon_vma
+    // taken under rcu_read_lock in the tree's rmap.c) appears in the What If view.
+    await palette(page, 'MM Locks: What If…');
+    const editBox = page.locator('.quick-input-widget input');
+    await editBox.waitFor({ state: 'visible', timeout: 10_000 });
+    await editBox.fill('i_mmap_lock=mutex,anon_vma=mutex');
+    await page.keyboard.press('Enter');
+    const wiRow = page.locator('.monaco-list-row', { hasText: 'try_to_unmap_anon()' }).first();
+    const wiShown = await wiRow.waitFor({ timeout: 60_000 }).then(() => true, () => false);
+    const wiText = wiShown ? (await page.locator('.monaco-list-row', { hasText: /break|try_to_unmap_anon/ }).allTextContents()).join(' | ') : '';
+    report('What If view: i_mmap_lock=mutex,anon_vma=mutex', wiShown && /mm\/rmap\.c\s+\(1 break\)/.test(wiText) && /breaks: line 25/.test(wiText),
+      wiText.slice(0, 200) || 'no What If rows');
+    await shot(page, '10-what-if.png');
+    await palette(page, 'MM Locks: Clear What-If Results');
+
     // The mail as an .mbox file: our language id, grammar and diagnostics.
     await page.keyboard.press('Control+J');
     await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'series.mbox' }).first().click();
@@ -279,7 +295,7 @@ async function main() {
     const lang = await page.locator('.statusbar-item[id="status.editor.mode"]').first().textContent({ timeout: 10_000 }).catch(() => '');
     const mboxSquiggle = await page.locator('.monaco-editor .squiggly-error').first().waitFor({ timeout: 60_000 }).then(() => true, () => false);
     report('.mbox: language and diagnostics', /mbox/i.test(lang || '') && mboxSquiggle, `language "${(lang || '').trim()}", ${mboxSquiggle ? 'squiggle shown' : 'no squiggle'}`);
-    await shot(page, '10-mbox.png');
+    await shot(page, '11-mbox.png');
   } finally {
     await browser.close();
     server.child.kill();
