@@ -22,6 +22,8 @@ import type { Summary } from './sim/summary-types';
 import { addDeadlockFindings, type DeadlockMemo } from './analysis/deadlock-findings';
 import { hashText } from './text-hash';
 import { capText } from './c/top-level';
+import { guardsDefinedIn } from './c/guard-defs';
+import type { Guard } from './model/profile-types';
 
 /** State kept across the inputs of one run (parsed tree headers, profiles). */
 export interface AnalysisCache {
@@ -293,7 +295,31 @@ function providerFor(images: CImage[], chosen: ChosenProfile, store?: ResultStor
     for (const img of images) if (img.definesStruct(struct)) { const t = img.fields().get(key); if (t) return t; }
     return undefined;
   });
-  return new SummaryProvider(images, chosen.ix, chosen.order, globals, undefined, fields, store);
+  const guards = lazyGuards(images);
+  return new SummaryProvider(images, chosen.ix, chosen.order, globals, undefined, fields, store, guards);
+}
+
+/** Guard types defined in these images' texts (the tree's <linux/cleanup.h> users), first wins. */
+const guardsOfText = new Map<string, Map<string, Guard>>();
+function lazyGuards(images: CImage[]): (type: string) => Guard | undefined {
+  let all: Map<string, Guard> | undefined;
+  return (type) => {
+    if (!all) {
+      all = new Map();
+      for (const img of images) {
+        if (!img.text.includes('GUARD')) continue;
+        const key = `${img.path}\0${hashText(img.text)}`;
+        let m = guardsOfText.get(key);
+        if (!m) {
+          if (guardsOfText.size >= 512) guardsOfText.clear(); // an editor session's old versions
+          m = new Map(guardsDefinedIn(img.text, img.path).map((g) => [g.name, g] as const));
+          guardsOfText.set(key, m);
+        }
+        for (const [k, g] of m) if (!all.has(k)) all.set(k, g);
+      }
+    }
+    return all.get(type);
+  };
 }
 
 /** A read-only Map whose values are computed (and kept) on first `get`. */

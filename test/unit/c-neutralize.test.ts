@@ -128,6 +128,28 @@ test('iterator macros and block macros become while loops; calls ending in ; sta
   });
 });
 
+test('scoped_guard without braces and scoped_cond_guard parse as loop heads; the fail statement becomes 0', () => {
+  const text = `void f(struct mm_struct *mm, struct mutex *m)
+{
+	scoped_guard(rcu)
+		mm->x++;
+	scoped_cond_guard(mutex_intr, return -EINTR, m) {
+		mm->y++;
+	}
+}
+`;
+  const n = neutralize(text);
+  assert.equal(n.text.length, text.length);
+  assert.ok(n.text.includes('while       (rcu)'), n.text);
+  assert.ok(n.text.includes('while            (mutex_intr, 0            , m) {'), n.text);
+  withFile(text, (file) => {
+    const loops = file.functions[0].body.descendantsOfType('while_statement');
+    assert.equal(loops.length, 2);
+    assert.equal(file.functions[0].hasErrors, false);
+    assert.equal(loops[0]!.childForFieldName('body')!.type, 'expression_statement');
+  });
+});
+
 test('#if/#else inside a body keeps the first branch; #if 0 keeps the #else; file scope keeps alternatives', () => {
   const text = fixture('preproc.c');
   const out = neutralize(text).text;

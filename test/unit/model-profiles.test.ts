@@ -155,3 +155,15 @@ test('jsonErrorOffset: the first offending character, or -1 for valid JSON', () 
   assert.equal(jsonErrorOffset('{"a": 1} x'), 9);
   assert.equal(jsonErrorOffset('"tab\there"'), 4);
 });
+
+test('a guard naming an unknown API or with a bad cond is refused; a good one overrides the base by name', () => {
+  const base = { id: 'x', description: 'x', extends: 'linux-common' };
+  assert.equal(errorOf(() => profileFromText(JSON.stringify({ ...base, guards: [{ name: 'g', lock: 'grab_it', unlock: 'spin_unlock', source: 's' }] }), 'x.json')).message,
+    "x.json: /guards/0/lock names unknown API 'grab_it'");
+  assert.match(errorOf(() => profileFromText(JSON.stringify({ ...base, guards: [{ name: 'g', lock: 'spin_lock', unlock: 'spin_unlock', cond: 'maybe', source: 's' }] }), 'x.json')).message,
+    /^x\.json: \/guards\/0\/cond must be one of try, intr/);
+  const p = profileFromText(JSON.stringify({ ...base, guards: [{ name: 'mutex', lock: 'mutex_lock_killable', unlock: 'mutex_unlock', cond: 'intr', source: 's' }] }), 'x.json');
+  assert.equal(p.guards!.filter((g) => g.name === 'mutex').length, 1);
+  assert.equal(p.guards!.find((g) => g.name === 'mutex')!.lock, 'mutex_lock_killable');
+  assert.ok(p.guards!.some((g) => g.name === 'spinlock_irqsave'));
+});

@@ -346,3 +346,122 @@ static void my_lock(struct mm_struct *mm) { spin_lock(&mm->page_table_lock); }`)
     assert.deepEqual(r.summary.exits[0].acquired.map((a) => [a.class, a.instance]), [['page_table_lock', '$0->page_table_lock']]);
   });
 });
+
+describe('scope-based guards (<linux/cleanup.h>)', () => {
+  test('sleeping under guard(spinlock) is sleep-in-atomic, named as the guard', () => {
+    const r = simulate(`
+void f(struct mm_struct *mm) {
+	guard(spinlock)(&mm->page_table_lock);
+	might_sleep();
+}`).get('f');
+    assert.deepEqual(codes(r), ['sleep-in-atomic@4']);
+    assert.match(r!.findings[0].message, /mm->page_table_lock/);
+    assert.equal(r!.findings[0].related[0].line, 3);
+  });
+  test('the guard ends with its block: sleeping after it is fine, and nothing is unbalanced', () => {
+    const r = simulate(`
+void f(struct mm_struct *mm, int x) {
+	if (x) {
+		guard(spinlock)(&mm->page_table_lock);
+		x++;
+	}
+	might_sleep();
+}`).get('f');
+    assert.deepEqual(codes(r), []);
+    assert.deepEqual(r!.summary.exits.flatMap((e) => e.acquired), []);
+  });
+  test('return, break, continue and goto out of the scope release it', () => {
+    const r = simulate(`
+int f(struct mm_struct *mm, int x) {
+	for (;;) {
+		guard(spinlock)(&mm->page_table_lock);
+		if (x == 1) break;
+		if (x == 2) continue;
+		if (x == 3) goto out;
+		if (x == 4) return 1;
+	}
+out:
+	might_sleep();
+	return 0;
+}`).get('f');
+    assert.deepEqual(codes(r), []);
+    assert.deepEqual(r!.summary.exits.flatMap((e) => e.acquired), []);
+  });
+  test('a guard released at the end of the function still orders locks inside it', () => {
+    const r = simulate(`
+void f(struct vm_area_struct *vma, struct mm_struct *mm) {
+	guard(spinlock)(&mm->page_table_lock);
+	spin_lock(&vma->anon_vma->lock);
+	spin_unlock(&vma->anon_vma->lock);
+}`).get('f');
+    assert.deepEqual(codes(r), ['lock-order@4']);
+  });
+  test('taking the guarded lock again inside the scope is a double lock', () => {
+    const r = simulate(`
+void f(struct mm_struct *mm) {
+	guard(spinlock)(&mm->page_table_lock);
+	spin_lock(&mm->page_table_lock);
+	spin_unlock(&mm->page_table_lock);
+}`).get('f');
+    assert.deepEqual(codes(r), ['double-lock@4']);
+    assert.match(r!.findings[0].message, /^spin_lock\(\) takes mm->page_table_lock/);
+  });
+  test('guard(mutex) under a spinlock: the message names the guard', () => {
+    const r = simulate(`
+void f(struct mm_struct *mm, struct mutex *m) {
+	spin_lock(&mm->page_table_lock);
+	{
+		guard(mutex)(m);
+		might_sleep();
+	}
+	spin_unlock(&mm->page_table_lock);
+}`).get('f');
+    assert.ok(codes(r).includes('sleep-in-atomic@5'), codes(r).join());
+    assert.match(r!.findings.find((f) => f.line === 5)!.message, /^guard\(mutex\) takes m/);
+  });
+  test('guard(rcu)() makes the rest of the block atomic', () => {
+    const r = simulate(`
+void f(void) {
+	guard(rcu)();
+	might_sleep();
+}`).get('f');
+    assert.deepEqual(codes(r), ['sleep-in-atomic@4']);
+    assert.match(r!.findings[0].message, /RCU/);
+  });
+  test('an unknown guard type changes nothing', () => {
+    const r = simulate(`
+void f(struct foo *p) {
+	guard(srcu)(&p->srcu);
+	might_sleep();
+}`).get('f');
+    assert.deepEqual(codes(r), []);
+  });
+});
+
+describe('killable and interruptible acquisitions wait', () => {
+  test('mutex_lock_killable() under a spinlock is sleep-in-atomic', () => {
+    const r = simulate(`
+int f(struct mm_struct *mm, struct mutex *m) {
+	spin_lock(&mm->page_table_lock);
+	if (mutex_lock_killable(m)) {
+		spin_unlock(&mm->page_table_lock);
+		return -4;
+	}
+	mutex_unlock(m);
+	spin_unlock(&mm->page_table_lock);
+	return 0;
+}`).get('f');
+    assert.deepEqual(codes(r), ['sleep-in-atomic@4']);
+  });
+  test('a trylock under a spinlock is not', () => {
+    const r = simulate(`
+int f(struct mm_struct *mm, struct page *page) {
+	spin_lock(&mm->page_table_lock);
+	if (trylock_page(page))
+		unlock_page(page);
+	spin_unlock(&mm->page_table_lock);
+	return 0;
+}`).get('f');
+    assert.deepEqual(codes(r), []);
+  });
+});

@@ -11,16 +11,21 @@ const MAX_DEPTH = 2;
 const MAX_HEADERS = 64;
 const MAX_HEADER = 4 << 20;
 
+/** A header's own includes, found once per parsed header (a series asks for them on every patch). */
+const includesOfImage = new WeakMap<CImage, string[]>();
+
 /** Headers reachable from `text` (directly, then what they include, up to a small depth). */
 export function includedHeaders(filePath: string, text: string, read: ReadFile, cache: Map<string, CImage | null>,
   iteratorMacros: string[]): CImage[] {
   const out: CImage[] = [];
   const seen = new Set<string>();
-  let frontier: { from: string; text: string }[] = [{ from: filePath, text }];
+  let frontier: { from: string; text: string; img?: CImage }[] = [{ from: filePath, text }];
   for (let depth = 0; depth < MAX_DEPTH && frontier.length && out.length < MAX_HEADERS; depth++) {
-    const next: { from: string; text: string }[] = [];
+    const next: { from: string; text: string; img?: CImage }[] = [];
     for (const f of frontier) {
-      for (const rel of includesOf(f.from, f.text)) {
+      let list = f.img ? includesOfImage.get(f.img) : undefined;
+      if (!list) { list = includesOf(f.from, f.text); if (f.img) includesOfImage.set(f.img, list); }
+      for (const rel of list) {
         if (seen.has(rel)) continue;
         seen.add(rel);
         const t = read(rel);
@@ -31,7 +36,7 @@ export function includedHeaders(filePath: string, text: string, read: ReadFile, 
           img = makeLazyImage(rel, t.text, { iteratorMacros });
           cache.set(t.key, img);
         }
-        if (img) { out.push(img); next.push({ from: rel, text: img.text }); }
+        if (img) { out.push(img); next.push({ from: rel, text: img.text, img }); }
         if (out.length >= MAX_HEADERS) break;
       }
     }

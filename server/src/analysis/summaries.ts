@@ -7,6 +7,7 @@ import { gfpBlocks, ProfileIndex } from '../model/resolve';
 import { hashText } from '../text-hash';
 import { shiftResult } from './shift-result';
 import type { Site } from '../sim/state';
+import type { Guard } from '../model/profile-types';
 
 /** The text of argument `n` of the call whose arguments start at `at` (just after the '('). */
 function nthArg(text: string, at: number, n: number): string | undefined {
@@ -61,6 +62,7 @@ export interface FunctionSource {
 }
 
 const MAX_DEPTH = 6;
+const GUARD_MACROS = new Set(['guard', 'scoped_guard', 'scoped_cond_guard']);
 
 /**
  * Results kept across providers (the patches of a series, the edits of an open document): a
@@ -85,7 +87,7 @@ export class ResultStore {
 }
 
 /** What one analysis asked its context, with the answers it got. */
-type Dep = { k: 'sum'; name: string; v: string } | { k: 'global' | 'field'; name: string; v: string | undefined };
+type Dep = { k: 'sum' | 'guard'; name: string; v: string } | { k: 'global' | 'field'; name: string; v: string | undefined };
 
 /** A result with what it depended on, and where its function stood (it may be reused moved). */
 export interface StoredResult { result: FunctionResult; deps: Dep[]; sites: boolean; traces: boolean; line: number; endLine: number }
@@ -131,6 +133,7 @@ export class SummaryProvider {
     private readonly limits?: Limits,
     private readonly fieldTypes?: Map<string, string>,
     private readonly store?: ResultStore,
+    private readonly guardOf?: (type: string) => Guard | undefined,
   ) {}
 
   /** The content key of a function for the store (its text and shape, signature, profile, limits;
@@ -151,6 +154,7 @@ export class SummaryProvider {
     for (const e of order) {
       if ((collect.sites && !e.sites) || (collect.traces && !e.traces)) continue;
       if (!e.deps.every((d) => (d.k === 'sum' ? jsonOf(this.summaryOf(d.name)) === d.v
+        : d.k === 'guard' ? JSON.stringify(this.guardOf?.(d.name) ?? null) === d.v
         : d.k === 'global' ? this.globals.get(d.name) === d.v : this.fieldTypes?.get(d.name) === d.v))) continue;
       const r = shiftResult(e.result, fn.file, e.line, e.endLine, fn.line - e.line);
       if (r) return r;
@@ -167,7 +171,8 @@ export class SummaryProvider {
     const globals = { get: (n: string) => { const v = this.globals.get(n); note({ k: 'global', name: n, v }); return v; } } as Map<string, string>;
     const fieldTypes = { get: (n: string) => { const v = this.fieldTypes?.get(n); note({ k: 'field', name: n, v }); return v; } } as Map<string, string>;
     const summaryOf = (name: string) => { const v = this.summaryOf(name); note({ k: 'sum', name, v: jsonOf(v) }); return v; };
-    const result = analyzeFunction(fn, { ...base, globals, fieldTypes, summaryOf });
+    const guardOf = (n: string) => { const v = this.guardOf?.(n); note({ k: 'guard', name: n, v: JSON.stringify(v ?? null) }); return v; };
+    const result = analyzeFunction(fn, { ...base, globals, fieldTypes, summaryOf, guardOf });
     return { result, deps, sites: !!collect.sites, traces: !!collect.traces, line: fn.line, endLine: fn.endLine };
   }
 
@@ -190,7 +195,7 @@ export class SummaryProvider {
   context(collect: { sites?: boolean; traces?: boolean } = {}): InterpretContext {
     return {
       ix: this.ix, order: this.order, globals: this.globals, fieldTypes: this.fieldTypes, summaryOf: this.summaryOf,
-      limits: this.limits, collectSites: collect.sites, collectTraces: collect.traces,
+      limits: this.limits, collectSites: collect.sites, collectTraces: collect.traces, guardOf: this.guardOf,
     };
   }
 
@@ -211,6 +216,8 @@ export class SummaryProvider {
     this.depth++;
     try {
       for (const c of calls) {
+        // Scope-based guards (<linux/cleanup.h>) take locks without naming a lock API.
+        if (GUARD_MACROS.has(c.name) && this.ix.guards.size) return undefined;
         const api = this.ix.apis.get(c.name);
         if (api) {
           if (api.effects.some((e) => e.op !== 'may-sleep')) return undefined;

@@ -29,7 +29,7 @@ import { BranchDepth, selectBranches, type BranchMode } from './preproc';
 import { followBrace, type BodyDepth } from './token-utils';
 import { P_ELLIPSIS, scan, Tok } from './scanner';
 import {
-  argRanges, assemble, hasNewline, isPunct, matchBrackets, nextSig, pad, prevSig, removeRange, tokText, type Work,
+  argRanges, assemble, blankOut, hasNewline, isPunct, matchBrackets, nextSig, pad, prevSig, removeRange, tokText, type Work,
 } from './token-utils';
 
 export interface Annotation {
@@ -159,10 +159,13 @@ export function neutralize(text: string, opts: NeutralizeOptions = {}): Neutrali
       return false; // `while (g, t);` keeps its arguments
     }
     if (after < 0) return false;
-    const iterator = isIterator(id, iterators);
+    // scoped_guard(type, args) stmt is a `for` in <linux/cleanup.h>: a loop head like an iterator.
+    const scopedGuard = id === 'scoped_guard' || id === 'scoped_cond_guard';
+    if (id === 'scoped_cond_guard') blankFailArgument(open, close);
+    const iterator = scopedGuard || isIterator(id, iterators);
     if (isPunct(t, after, 123) || (iterator && startsStatement(after))) {
       if (rewriteToWhile(w, i, open, close)) {
-        loops.push({ name: id, kind: iterator ? 'iterator' : 'block', start: t.start[i], end: t.end[close] });
+        loops.push({ name: id, kind: iterator && !scopedGuard ? 'iterator' : 'block', start: t.start[i], end: t.end[close] });
       }
       return false;
     }
@@ -171,6 +174,16 @@ export function neutralize(text: string, opts: NeutralizeOptions = {}): Neutrali
       if (value >= 0 && isPunct(t, value, 123)) { rewriteDeclMacro(w, match, id, open, close); return true; }
     }
     return false;
+  }
+
+  /** scoped_cond_guard(type, fail, args): `fail` is a statement (`return -EINTR`), not an
+   *  expression: it becomes `0` so the head parses (the simulator skips the body on failure). */
+  function blankFailArgument(open: number, close: number): void {
+    const args = argRanges(t, removed, match, open, close);
+    if (args.length < 3 || args[1][1] <= args[1][0]) return;
+    const s = t.start[args[1][0]], e = t.end[args[1][1] - 1];
+    w.edits.push({ s, e, r: '0' + blankOut(text.slice(s + 1, e)) });
+    for (let j = args[1][0]; j < args[1][1]; j++) removed[j] = 2;
   }
 
   /** `static MACRO(args);` in a body: drop `static` (a call parses); with `= value`, make a declaration. */

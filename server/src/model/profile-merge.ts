@@ -51,6 +51,9 @@ export function mergeProfile(base: Profile, child: ProfileFile): Profile {
     gfp: { blocking: union(base.gfp.blocking, child.gfp?.blocking), atomic: union(base.gfp.atomic, child.gfp?.atomic) },
     orderingAliases,
   };
+  // Guards override by name, like APIs.
+  const guards = new Map([...(base.guards ?? []), ...(child.guards ?? [])].map((g) => [g.name, g] as const));
+  if (guards.size) out.guards = [...guards.values()];
   const since = child.since ?? base.since;
   if (since) out.since = since;
   if (child.abstract) out.abstract = true;

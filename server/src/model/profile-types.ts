@@ -113,4 +113,19 @@ export interface Profile {
   gfp: { blocking: string[]; atomic: string[] };
   /** Names of the class ids in the ordering comments of mm/rmap.c and mm/filemap.c of this era (alias -> id). */
   orderingAliases?: Record<string, string>;
+  /** Scope-based lock guards of <linux/cleanup.h> (`guard(mutex)(&m)`, `scoped_guard(spinlock, &l) { }`). */
+  guards?: Guard[];
+}
+
+/**
+ * A guard type: the lock API its constructor calls and the unlock API its destructor calls, on the
+ * guard's arguments. `cond` marks the conditional variants (`mutex_try`, `rwsem_read_intr`): the
+ * scope's body runs only when the lock API succeeded (try: non-zero; intr: zero).
+ */
+export interface Guard {
+  name: string;
+  lock: string;
+  unlock: string;
+  cond?: 'try' | 'intr';
+  source: string;
 }

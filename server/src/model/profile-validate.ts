@@ -117,6 +117,12 @@ export function checkReferences(own: ProfileFile, file: string, merged: Profile,
     a.effects.forEach((e, j) => known(`/apis/${i}/effects/${j}/class`, (e as { class?: string }).class));
   });
   for (const [k, v] of Object.entries(own.orderingAliases ?? {})) known(`/orderingAliases/${esc(k)}`, v);
+  // A guard is only understood through the APIs it calls.
+  const apiNames = new Set(merged.apis.map((a) => a.name));
+  (own.guards ?? []).forEach((g, i) => {
+    if (!apiNames.has(g.lock)) fail(`/guards/${i}/lock`, `names unknown API '${g.lock}'`);
+    if (!apiNames.has(g.unlock)) fail(`/guards/${i}/unlock`, `names unknown API '${g.unlock}'`);
+  });
   // An alias must name one class only, or ordering comments could not be mapped.
   const owner = aliasOwners(merged.classes);
   const pos = new Map(merged.classes.map((c, i) => [c.id, i] as const));

@@ -2,7 +2,7 @@
 // The class comes from the receiver's type (declarations, struct field types from the profile and
 // from the tree's headers), then kernel naming conventions; a lock the profile does not know keeps
 // its expression as its identity (class null) so balance and double locking still work.
-import type { Api, Effect, LockClass, Profile } from './profile-types';
+import type { Api, Effect, Guard, LockClass, Profile } from './profile-types';
 import { normalizeExpr } from '../c/expr';
 
 export interface LockRef {
@@ -46,6 +46,8 @@ export interface ProfileIndex {
   gfpBlocking: Set<string>;
   gfpAtomic: Set<string>;
   lockTypeKinds: Map<string, 'sleeping' | 'spinning'>;
+  /** Guard types by name (`guard(mutex)` -> mutex_lock / mutex_unlock). */
+  guards: Map<string, Guard>;
 }
 
 const LOCK_TYPES: Record<string, 'sleeping' | 'spinning'> = {
@@ -79,6 +81,7 @@ export function indexProfile(profile: Profile, extraFieldTypes: { struct: string
     profile, apis, classes, byField, byFieldName, byGlobal, fieldTypes, fieldOfClass,
     gfpBlocking: new Set(profile.gfp.blocking), gfpAtomic: new Set(profile.gfp.atomic),
     lockTypeKinds: new Map(Object.entries(LOCK_TYPES)),
+    guards: new Map((profile.guards ?? []).map((g) => [g.name, g] as const)),
   };
 }
 

@@ -4,7 +4,21 @@
 // inside `if (a && spin_trylock(l))` is only taken on the paths that evaluate it.
 import { Ast, child, namedKids, textOf, unwrap } from './ast';
 
-export type NodeKind = 'entry' | 'exit' | 'eval' | 'branch' | 'return' | 'join';
+export type NodeKind = 'entry' | 'exit' | 'eval' | 'branch' | 'return' | 'join' | 'guard';
+
+/**
+ * A scope-based lock guard of <linux/cleanup.h>: `guard(type)(args)` holds from the statement to
+ * the end of its block, `scoped_guard(type, args) { }` for the block; every way out of the scope
+ * (falling off its end, return, break, continue, goto) releases it.
+ */
+export interface GuardScope {
+  type: string;
+  args: Ast[];
+  /** scoped_cond_guard, or a conditional guard type: the body runs only when the lock was taken. */
+  scopedCond: boolean;
+  /** Where findings about it point: the guard call or the scoped_guard head. */
+  site: Ast;
+}
 
 export interface Edge {
   to: number;
@@ -19,6 +33,8 @@ export interface CfgNode {
   succ: Edge[];
   /** branch: whether what it controls contains lock-relevant calls (only then is its outcome remembered) */
   relevant?: boolean;
+  /** guard: take (succ: the scope; for a conditional guard, assume true = taken) or release it. */
+  guard?: { scope: GuardScope; release: boolean };
 }
 
 export interface Cfg {
@@ -32,6 +48,10 @@ interface Ctx {
   breakTo?: number;
   continueTo?: number;
   labels: Map<string, number>;
+  /** Guards held here, outermost first; break/continue leave those past the loop's depth. */
+  guards: GuardScope[];
+  breakDepth?: number;
+  continueDepth?: number;
 }
 
 const MAX_NODES = 200_000;
@@ -49,6 +69,21 @@ export function buildCfg(body: Ast, src: string, isRelevant: (n: Ast) => boolean
 
   const labels = new Map<string, number>();
   collectLabels(body, src, (name) => { if (!labels.has(name)) labels.set(name, mk('join')); });
+  // The guards in scope at each label: a goto releases the ones its label is outside of.
+  const labelGuards = guardsAtLabels(body, src);
+
+  /** Release `scopes` (given outermost first; released innermost first), then go on to `next`. */
+  const releasing = (scopes: GuardScope[], next: number): number => {
+    let n = next;
+    for (const g of scopes) n = mk('guard', g.site, [{ to: n }]), nodes[n].guard = { scope: g, release: true };
+    return n;
+  };
+  /** Take `g`, run `inner` (its scope's entry); when a conditional guard fails, go to `skip`. */
+  const taking = (g: GuardScope, inner: number, skip: number): number => {
+    const n = mk('guard', g.site, [{ to: inner, assume: true }, { to: skip, assume: false }]);
+    nodes[n].guard = { scope: g, release: false };
+    return n;
+  };
 
   const stmt = (s: Ast, next: number, ctx: Ctx): number => {
     switch (s.type) {
@@ -70,9 +105,16 @@ export function buildCfg(body: Ast, src: string, isRelevant: (n: Ast) => boolean
         return cond ? condition(cond, t, f, (cons ? isRelevant(cons) : false) || (altStmt ? isRelevant(altStmt) : false)) : t;
       }
       case 'while_statement': {
-        const head = mk('join');
         const body = child(s, 'body');
-        const b = body ? stmt(body, head, { ...ctx, breakTo: next, continueTo: head }) : head;
+        const g = scopedGuardOf(s, src);
+        if (g) {
+          // The scope runs once; break and continue leave it (it is a `for` in cleanup.h).
+          const out = releasing([g], next);
+          const inner: Ctx = { ...ctx, guards: [...ctx.guards, g], breakTo: next, continueTo: next, breakDepth: ctx.guards.length, continueDepth: ctx.guards.length };
+          return taking(g, body ? stmt(body, out, inner) : out, next);
+        }
+        const head = mk('join');
+        const b = body ? stmt(body, head, { ...ctx, breakTo: next, continueTo: head, breakDepth: ctx.guards.length, continueDepth: ctx.guards.length }) : head;
         const cond = child(s, 'condition');
         // A loop's condition is never remembered as a path fact: the body changes what it tests
         // (and an iterator macro's arguments do not even say how).
@@ -84,7 +126,7 @@ export function buildCfg(body: Ast, src: string, isRelevant: (n: Ast) => boolean
         const head = mk('join');
         const condJoin = mk('join');
         const body = child(s, 'body');
-        const b = body ? stmt(body, condJoin, { ...ctx, breakTo: next, continueTo: condJoin }) : condJoin;
+        const b = body ? stmt(body, condJoin, { ...ctx, breakTo: next, continueTo: condJoin, breakDepth: ctx.guards.length, continueDepth: ctx.guards.length }) : condJoin;
         const cond = child(s, 'condition');
         nodes[condJoin].succ = [{ to: cond ? condition(cond, head, next, false) : next }];
         nodes[head].succ = [{ to: b }];
@@ -95,7 +137,7 @@ export function buildCfg(body: Ast, src: string, isRelevant: (n: Ast) => boolean
         const upd = child(s, 'update');
         const updNode = mk('join');
         const body = child(s, 'body');
-        const b = body ? stmt(body, updNode, { ...ctx, breakTo: next, continueTo: updNode }) : updNode;
+        const b = body ? stmt(body, updNode, { ...ctx, breakTo: next, continueTo: updNode, breakDepth: ctx.guards.length, continueDepth: ctx.guards.length }) : updNode;
         nodes[updNode].succ = [{ to: upd ? mk('eval', upd, [{ to: head }]) : head }];
         const cond = child(s, 'condition');
         nodes[head].succ = [{ to: cond ? condition(cond, b, next, false) : b }];
@@ -104,16 +146,20 @@ export function buildCfg(body: Ast, src: string, isRelevant: (n: Ast) => boolean
       }
       case 'return_statement': {
         const e = namedKids(s)[0];
-        return mk('return', e, [{ to: exitId }]);
+        // The value is computed first, then every guard is released on the way out.
+        return mk('return', e, [{ to: releasing(ctx.guards, exitId) }]);
       }
       case 'break_statement':
-        return ctx.breakTo ?? next;
+        return ctx.breakTo === undefined ? next : releasing(ctx.guards.slice(ctx.breakDepth ?? 0), ctx.breakTo);
       case 'continue_statement':
-        return ctx.continueTo ?? next;
+        return ctx.continueTo === undefined ? next : releasing(ctx.guards.slice(ctx.continueDepth ?? 0), ctx.continueTo);
       case 'goto_statement': {
         const l = child(s, 'label');
-        const target = l ? labels.get(textOf(src, l)) : undefined;
-        return target ?? exitId;
+        const name = l ? textOf(src, l) : undefined;
+        const target = name !== undefined ? labels.get(name) : undefined;
+        if (target === undefined) return exitId;
+        const keep = labelGuards.get(name!) ?? new Set<number>();
+        return releasing(ctx.guards.filter((g) => !keep.has(g.site.start)), target);
       }
       case 'labeled_statement': {
         const l = child(s, 'label');
@@ -128,7 +174,7 @@ export function buildCfg(body: Ast, src: string, isRelevant: (n: Ast) => boolean
         const body = child(s, 'body');
         const cond = child(s, 'condition');
         const cases = body ? namedKids(body).filter((k) => k.type === 'case_statement') : [];
-        const inner: Ctx = { ...ctx, breakTo: next };
+        const inner: Ctx = { ...ctx, breakTo: next, breakDepth: ctx.guards.length };
         // Build backwards so each case falls through into the next.
         let follow = next;
         const entries: number[] = [];
@@ -166,8 +212,17 @@ export function buildCfg(body: Ast, src: string, isRelevant: (n: Ast) => boolean
   };
 
   const seq = (list: Ast[], next: number, ctx: Ctx): number => {
+    // `guard(type)(args);` holds to the end of the statement list it stands in.
+    const at = list.findIndex((k) => guardStatementOf(k, src) !== undefined);
     let n = next;
-    for (let i = list.length - 1; i >= 0; i--) n = stmt(list[i], n, ctx);
+    let end = list.length;
+    if (at >= 0) {
+      const g = guardStatementOf(list[at], src)!;
+      const rest = seq(list.slice(at + 1), releasing([g], next), { ...ctx, guards: [...ctx.guards, g] });
+      n = taking(g, rest, next);
+      end = at;
+    }
+    for (let i = end - 1; i >= 0; i--) n = stmt(list[i], n, ctx);
     return n;
   };
 
@@ -198,7 +253,7 @@ export function buildCfg(body: Ast, src: string, isRelevant: (n: Ast) => boolean
     return id;
   };
 
-  const entry = stmt(body, exitId, { labels });
+  const entry = stmt(body, exitId, { labels, guards: [] });
   const entryId = mk('entry', undefined, [{ to: entry }]);
   return { nodes, entry: entryId, exit: exitId, truncated };
 }
@@ -206,6 +261,63 @@ export function buildCfg(body: Ast, src: string, isRelevant: (n: Ast) => boolean
 export function operatorOf(e: Ast, src: string): string {
   const op = e.kids.find((k) => k.field === 'operator');
   return op ? src.slice(op.start, op.end) : '';
+}
+
+/** `guard(type)(args);`: its scope, or undefined. */
+export function guardStatementOf(s: Ast, src: string): GuardScope | undefined {
+  if (s.type !== 'expression_statement') return undefined;
+  const call = namedKids(s)[0];
+  if (!call || call.type !== 'call_expression') return undefined;
+  const inner = child(call, 'function');
+  if (!inner || inner.type !== 'call_expression') return undefined;
+  const f = child(inner, 'function');
+  if (!f || f.type !== 'identifier' || textOf(src, f) !== 'guard') return undefined;
+  const typeArgs = child(inner, 'arguments');
+  const type = typeArgs ? namedKids(typeArgs)[0] : undefined;
+  if (!type || type.type !== 'identifier') return undefined;
+  const args = child(call, 'arguments');
+  return { type: textOf(src, type), args: args ? namedKids(args) : [], scopedCond: false, site: call };
+}
+
+/** `scoped_guard(type, args)` / `scoped_cond_guard(type, fail, args)`, which the neutralizer made a
+ *  `while` head (the original text still names the macro at the statement's start). */
+export function scopedGuardOf(s: Ast, src: string): GuardScope | undefined {
+  if (s.type !== 'while_statement') return undefined;
+  const cond = src.startsWith('scoped_cond_guard', s.start);
+  if (!cond && !src.startsWith('scoped_guard', s.start)) return undefined;
+  const head = child(s, 'condition');
+  if (!head) return undefined;
+  const items: Ast[] = [];
+  const flatten = (e: Ast): void => {
+    if (e.type === 'comma_expression') { const l = child(e, 'left'), r = child(e, 'right'); if (l) flatten(l); if (r) flatten(r); }
+    else items.push(e);
+  };
+  const inside = namedKids(head)[0];
+  if (inside) flatten(inside);
+  const type = items[0];
+  if (!type || type.type !== 'identifier') return undefined;
+  return { type: textOf(src, type), args: items.slice(cond ? 2 : 1), scopedCond: cond, site: { ...s, end: head.end, endRow: head.endRow, endCol: head.endCol, kids: [] } };
+}
+
+/** For each label, the guards (by site offset) in scope where it stands. */
+function guardsAtLabels(body: Ast, src: string): Map<string, Set<number>> {
+  const out = new Map<string, Set<number>>();
+  const walk = (n: Ast, held: number[]): void => {
+    if (n.type === 'labeled_statement') {
+      const l = child(n, 'label');
+      if (l) out.set(textOf(src, l), new Set(held));
+    }
+    const sg = scopedGuardOf(n, src);
+    if (sg) { for (const k of n.kids) walk(k, k.field === 'body' ? [...held, sg.site.start] : held); return; }
+    let cur = held;
+    for (const k of n.kids) {
+      walk(k, cur);
+      const g = guardStatementOf(k, src);
+      if (g) cur = [...cur, g.site.start];
+    }
+  };
+  walk(body, []);
+  return out;
 }
 
 function collectLabels(n: Ast, src: string, add: (name: string) => void): void {

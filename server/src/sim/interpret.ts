@@ -1,7 +1,7 @@
 // Per-function lock-state interpretation over the CFG: a worklist over a bounded set of states per
 // program point. Checks run as effects apply; the function's summary and traces fall out of the exits.
 import { Ast, child, namedKids, textOf, unwrap } from './ast';
-import { buildCfg, Cfg, operatorOf } from './cfg';
+import { buildCfg, Cfg, CfgNode, operatorOf, scopedGuardOf } from './cfg';
 import {
   addHeld, atomicReason, clone, Fact, Held, initialState, invalidate, isAtomic, isErrFact, pushTrace,
   setFact, Site, State, stateKey, traceEvents, truthy,
@@ -13,7 +13,7 @@ import {
   classOnObject, normalizeLockExpr, ProfileIndex, resolveCall, ROp, TypeEnv,
 } from '../model/resolve';
 import type { FindingCode } from '../findings';
-import type { OrderEdge } from '../model/profile-types';
+import type { Guard, OrderEdge } from '../model/profile-types';
 
 export interface OrderLike {
   before(outer: string, inner: string): boolean;
@@ -76,6 +76,8 @@ export interface InterpretContext {
   limits?: Limits;
   collectSites?: boolean;
   collectTraces?: boolean;
+  /** Guard types the tree's headers define (DEFINE_GUARD...), for those the profile lacks. */
+  guardOf?(type: string): Guard | undefined;
 }
 
 // The generic primitives say what kind of lock they take, whatever the profile believes the class
@@ -126,6 +128,7 @@ export function analyzeFunction(fn: FunctionInput, ctx: InterpretContext): Funct
   const isLockishName = (name: string): boolean => {
     let v = lockish.get(name);
     if (v !== undefined) return v;
+    if (name === 'guard') { lockish.set(name, true); return true; }
     const api = ix.apis.get(name);
     if (api) v = api.effects.some((e) => e.op !== 'may-sleep');
     else {
@@ -144,6 +147,7 @@ export function analyzeFunction(fn: FunctionInput, ctx: InterpretContext): Funct
       const f = child(n, 'function');
       if (f && f.type === 'identifier' && isLockishName(textOf(src, f))) v = true;
     }
+    if (!v && n.type === 'while_statement' && scopedGuardOf(n, src)) v = true;
     if (!v && n.type !== 'return_statement' && n.type !== 'goto_statement') v = n.kids.some(relevantRegion);
     relevantMemo.set(n, v);
     return v;
@@ -194,8 +198,11 @@ export function analyzeFunction(fn: FunctionInput, ctx: InterpretContext): Funct
 
   const site = (n: Ast): Site => ({ file: fn.file, line: n.row + 1, col: n.col + 1, endLine: n.endRow + 1, endCol: n.endCol + 1 });
 
+  // While a guard's lock API runs, messages name the guard the code wrote, not the API behind it.
+  let shownAs: { api: string; as: string } | undefined;
   const report = (code: FindingCode, at: Ast, message: string, locks: string[], classes: (string | null)[],
     related: RawFinding['related'], source?: string): void => {
+    if (shownAs) message = message.split(`${shownAs.api}()`).join(shownAs.as);
     const cls = classes.filter((c): c is string => !!c);
     const key = `${code}:${at.row}:${at.col}:${cls.length ? cls.join(',') : locks.join(',')}`;
     if (findings.has(key)) return;
@@ -256,7 +263,7 @@ export function analyzeFunction(fn: FunctionInput, ctx: InterpretContext): Funct
   };
 
   // ---- checks applied when a lock is about to be acquired
-  const checkAcquire = (s: State, h: Held, at: Ast, api: string, sleeps: boolean, viaWhy?: string): void => {
+  const checkAcquire = (s: State, h: Held, at: Ast, api: string, sleeps: boolean, viaWhy?: string, retaking = false): void => {
     if (sleeps && isAtomic(s)) {
       const r = atomicReason(s)!;
       const what = viaWhy ?? `${api}() takes ${h.label}${h.class ? ` (${describeKind(h.class, ix)})` : ''}, which may sleep,`;
@@ -268,6 +275,7 @@ export function analyzeFunction(fn: FunctionInput, ctx: InterpretContext): Funct
       const same = o.instance === h.instance || (h.class !== null && o.class === h.class && !isPageLockClass(h.class, ix));
       if (same) {
         if (h.nested || o.nested && o.instance !== h.instance) continue;
+        if (retaking && o.instance === h.instance) continue;
         if (o.assumed && o.instance !== h.instance) continue;
         const both = o.mode === 'read' && h.mode === 'read' && o.instance !== h.instance;
         if (both) continue;
@@ -344,17 +352,22 @@ export function analyzeFunction(fn: FunctionInput, ctx: InterpretContext): Funct
             const ok = clone(s);
             const okFact: Fact = op.op === 'try-acquire' && op.success === 'zero' ? 'zero' : 'ok';
             const failFact: Fact = op.op === 'try-acquire' ? (op.success === 'zero' ? 'err' : 'zero') : 'nullfail';
-            if (op.op === 'acquire-return') {
-              // A blocking acquisition through the return value: the same checks as acquire.
+            // mutex_lock_killable(), mmap_write_lock_killable(): they fail only on a signal, so
+            // they wait like a plain lock (order, sleeping); a true trylock never waits.
+            const waits = op.op === 'acquire-return' || (op.success === 'zero' && !/trylock|TestSet|or_retry/.test(api));
+            if (waits) {
+              // A blocking acquisition: the same checks as acquire.
               const sleeps = apiSleeps(api, l.class, ix);
-              checkAcquire(s, h, call, api, sleeps);
+              // Re-taking the same lock killably is the retry protocol of GUP and the fault path
+              // (a callee dropped it and said so through *locked, which is not modelled): no double-lock.
+              checkAcquire(s, h, call, api, sleeps, undefined, op.op === 'try-acquire');
               if (sleeps) noteSleep(site(call), `${api}() takes ${h.label}`);
+              noteTake(h);
             }
-            if (op.op === 'acquire-return') noteTake(h); // a trylock never waits: no order for callers
             if (op.ptlVar) ownBinds(ok).set(op.ptlVar, l.class ?? '');
             if (returnsLock && l.class) ownBinds(ok).set(target!, l.class);
             addHeldUnique(ok, h);
-            pushTrace(ok, ev(op.op === 'try-acquire' ? 'trylock' : 'lock', h));
+            pushTrace(ok, ev(waits ? 'lock' : 'trylock', h));
             setFact(ok, callKey, okFact);
             next.push(ok);
             if (op.op === 'try-acquire' || op.nullable) {
@@ -631,6 +644,30 @@ export function analyzeFunction(fn: FunctionInput, ctx: InterpretContext): Funct
       return applySummary(s, sum, c, name, argTexts, target);
     }
     return [s];
+  };
+
+  /** A guard node: its lock or unlock API on the guard's arguments; each state with whether the
+   *  lock was taken (a conditional guard's body runs only then). Unknown guard types do nothing. */
+  const runGuard = (s: State, node: CfgNode): [State, boolean][] => {
+    const { scope, release } = node.guard!;
+    const def = ix.guards.get(scope.type) ?? ctx.guardOf?.(scope.type);
+    if (!def) return [[s, true]];
+    const api = release ? def.unlock : def.lock;
+    const ops = resolveCall({ name: api, argTexts: scope.args.map((a) => textOf(src, a)) }, envFor(s), ix);
+    if (!ops) return [[s, true]];
+    const written = `${src.startsWith('scoped_', scope.site.start) ? 'scoped_guard' : 'guard'}(${scope.type})`;
+    if (ctx.collectSites && !release && ops.some((o) => o.lock)) recordSite(s, scope.site, written, ops);
+    shownAs = { api, as: written };
+    try {
+      const before = s.held.length;
+      return applyOps(clone(s), ops, scope.site, api, undefined).map((o) => {
+        const taken = release || (!def.cond && !scope.scopedCond) || o.held.length > before;
+        dropCallFacts(o);
+        return [o, taken] as [State, boolean];
+      });
+    } finally {
+      shownAs = undefined;
+    }
   };
 
   const isWrapperApi = (name: string): boolean => {
@@ -951,7 +988,15 @@ export function analyzeFunction(fn: FunctionInput, ctx: InterpretContext): Funct
             o.retFact = node.ast ? valueFact(o, node.ast) ?? 'unknown' : 'void';
             o.retSite = node.ast ? site(node.ast) : undefined;
             dropCallFacts(o);
-            push(cfg.exit, o);
+            // Through the releases of the guards in scope, if any.
+            push(node.succ[0]?.to ?? cfg.exit, o);
+          }
+          break;
+        }
+        case 'guard': {
+          for (const [o, taken] of runGuard(s, node)) {
+            const to = node.succ.find((e) => (taken ? e.assume !== false : e.assume === false)) ?? node.succ[0];
+            push(to.to, o);
           }
           break;
         }
