@@ -20,6 +20,9 @@ export interface AnalyzeOptions {
   signal?: AbortSignal;
   /** Directory relative paths are resolved from (CLI: the current directory). */
   cwd?: string;
+  /** Also summarise non-static callees defined in the other .c files of the analysed file's
+   *  directory in the tree (what-if runs: a change to a lock reaches callers through them). */
+  crossFile?: boolean;
   /** Shared across the inputs of one run: parsed tree headers, loaded profiles (see createCache). */
   cache?: import('./analysis').AnalysisCache;
 }

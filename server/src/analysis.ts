@@ -13,9 +13,9 @@ import { fsTree } from './source/tree';
 import type { TreeReader } from './source/tree';
 import { materializeSeries } from './source/materialize';
 import type { SourceFile } from './source/types';
-import { CImage, makeImage } from './analysis/c-image';
+import { CImage, makeImage, makeSiblingSource } from './analysis/c-image';
 import { includedHeaders, ReadFile } from './analysis/headers';
-import { ResultStore, SummaryProvider } from './analysis/summaries';
+import { ResultStore, SummaryProvider, type FunctionSource } from './analysis/summaries';
 import { chooseProfile, ChosenProfile, finish } from './analysis/profile-choice';
 import type { FunctionResult, RawFinding } from './sim/interpret';
 import type { Summary } from './sim/summary-types';
@@ -41,10 +41,14 @@ export interface AnalysisCache {
   run: number;
   /** The deadlock explorer's recent answers, by trace content. */
   deadlocks: DeadlockMemo;
+  /** The tree's other .c files, asked for the definitions of non-static callees. */
+  siblings: Map<string, SiblingSource | null>;
 }
 
+type SiblingSource = FunctionSource & { dispose(): void };
+
 export function createCache(): AnalysisCache {
-  return { headers: new Map(), profiles: new Map(), files: new Map(), results: new ResultStore(), images: new Map(), latest: new Map(), run: 0, deadlocks: new Map() };
+  return { headers: new Map(), profiles: new Map(), files: new Map(), results: new ResultStore(), images: new Map(), latest: new Map(), run: 0, deadlocks: new Map(), siblings: new Map() };
 }
 
 /** Images no run has used since the one before this: freed (their trees live in WASM memory). */
@@ -104,10 +108,11 @@ function treeReader(opts: AnalyzeOptions, cache?: AnalysisCache): TreeReader | n
   const base: TreeReader | null = raw && files ? {
     root: raw.root,
     read: (rel) => { if (files.has(rel)) return files.get(rel); const t = raw.read(rel); files.set(rel, t); return t; },
+    list: raw.list,
   } : raw;
   if (!base || !opts.readFile) return base;
   const over = opts.readFile;
-  return { root: base.root, read: (rel) => over(path.join(base.root ?? '', rel)) ?? base.read(rel) };
+  return { root: base.root, read: (rel) => over(path.join(base.root ?? '', rel)) ?? base.read(rel), list: base.list };
 }
 
 interface Collect { sites?: boolean; traces?: boolean; only?: string[]; /** also explore deadlock schedules (check) */ deadlocks?: boolean }
@@ -119,7 +124,8 @@ async function analyzeCFile(opts: AnalyzeOptions, tree: TreeReader | null, cache
   const capped = capText(opts.text, MAX_TEXT);
   const img = makeImage(rel, capped.text, { iteratorMacros: chosen.profile.iteratorMacros });
   const headers = includedHeaders(rel, capped.text, readerWith(tree, new Map(), 'tree'), cache.headers, chosen.profile.iteratorMacros);
-  const provider = providerFor([img, ...headers], chosen);
+  const siblings = opts.crossFile ? siblingSources(rel, new Set([rel]), tree, cache, chosen.profile.iteratorMacros) : [];
+  const provider = providerFor([img, ...headers], chosen, siblings.length ? cache.results : undefined, siblings);
   const findings: Finding[] = [];
   const sites: LockSite[] = [];
   const functions: FunctionReport[] = [];
@@ -204,14 +210,17 @@ async function analyzePatch(opts: AnalyzeOptions, tree: TreeReader | null, cache
         });
       }
       const postImgs = [...images.values()].map((i) => i.post).filter((x): x is CImage => !!x);
+      // The patch's own files are looked up in their patched versions, never as tree siblings.
+      const patched = new Set(m.files.flatMap((f) => [f.path, f.oldPath ?? f.path]));
       const preImgs = [...images.values()].map((i) => i.pre).filter((x): x is CImage => !!x);
       for (const sf of cFiles) {
         fileCount++;
         const im = images.get(sf)!;
         const postHeaders = im.post ? includedHeaders(sf.path, im.post.text, readerWith(tree, postState, `p${m.index}post`), cache.headers, macros) : [];
         const preHeaders = im.pre ? includedHeaders(sf.oldPath ?? sf.path, im.pre.text, readerWith(tree, preState, `p${m.index}pre`), cache.headers, macros) : [];
-        const postProv = providerFor([...(im.post ? [im.post] : []), ...postImgs.filter((x) => x !== im.post), ...postHeaders], chosen, cache.results);
-        const preProv = providerFor([...(im.pre ? [im.pre] : []), ...preImgs.filter((x) => x !== im.pre), ...preHeaders], chosen, cache.results);
+        const siblings = opts.crossFile ? siblingSources(sf.path, patched, tree, cache, macros) : [];
+        const postProv = providerFor([...(im.post ? [im.post] : []), ...postImgs.filter((x) => x !== im.post), ...postHeaders], chosen, cache.results, siblings);
+        const preProv = providerFor([...(im.pre ? [im.pre] : []), ...preImgs.filter((x) => x !== im.pre), ...preHeaders], chosen, cache.results, siblings);
         // Touched: a changed line inside (post), or a removed line inside (pre), matched by name.
         const names = new Set<string>();
         if (im.post) for (const f of functionsTouching(im.post.file, sf.changedPost)) names.add(f.name);
@@ -285,7 +294,7 @@ function sizeLimit(file: string, line: number): Finding {
 
 /** Callee lookup in these images, with their globals and struct field types (first image wins).
  *  Types are looked up on demand, so a header is only parsed when its text can hold the answer. */
-function providerFor(images: CImage[], chosen: ChosenProfile, store?: ResultStore): SummaryProvider {
+function providerFor(images: CImage[], chosen: ChosenProfile, store?: ResultStore, siblings: FunctionSource[] = []): SummaryProvider {
   const globals = lazyMap((name) => {
     for (const img of images) if (img.declares(name)) { const t = img.globals().get(name); if (t) return t; }
     return undefined;
@@ -296,7 +305,35 @@ function providerFor(images: CImage[], chosen: ChosenProfile, store?: ResultStor
     return undefined;
   });
   const guards = lazyGuards(images);
-  return new SummaryProvider(images, chosen.ix, chosen.order, globals, undefined, fields, store, guards);
+  return new SummaryProvider([...images, ...siblings], chosen.ix, chosen.order, globals, undefined, fields, store, guards);
+}
+
+/** Built only without CONFIG_MMU (mm/Makefile): its definitions would shadow the MMU ones. */
+const NOMMU_ONLY = new Set(['mm/nommu.c']);
+
+/**
+ * The other .c files in the directory of `rel` in the tree, as sources of non-static callees
+ * (a function in mm/mmap.c calling free_pgtables() of mm/memory.c). Searched after the patch's
+ * files and the headers; each definition is parsed alone, when first called.
+ */
+function siblingSources(rel: string, skip: Set<string>, tree: TreeReader | null, cache: AnalysisCache, macros: string[]): FunctionSource[] {
+  if (!tree?.list || !rel.endsWith('.c') || rel.startsWith('/') || rel.startsWith('..')) return [];
+  const dir = path.posix.dirname(rel);
+  const out: FunctionSource[] = [];
+  for (const name of tree.list(dir === '.' ? '' : dir)) {
+    if (!name.endsWith('.c')) continue;
+    const p = dir === '.' ? name : `${dir}/${name}`;
+    if (skip.has(p) || (NOMMU_ONLY.has(p) && !NOMMU_ONLY.has(rel))) continue;
+    const key = `${p}\0${macros.join(',')}`;
+    let src = cache.siblings.get(key);
+    if (src === undefined) {
+      const t = tree.read(p);
+      src = t === undefined || t.length > MAX_TEXT ? null : makeSiblingSource(p, t, { iteratorMacros: macros });
+      cache.siblings.set(key, src);
+    }
+    if (src) out.push(src);
+  }
+  return out;
 }
 
 /** Guard types defined in these images' texts (the tree's <linux/cleanup.h> users), first wins. */

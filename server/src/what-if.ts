@@ -200,7 +200,7 @@ function inProcessRunner(opts: WhatIfOptions, cache: AnalysisCache): WhatIfRunne
       for (const v of variants) {
         rs.push(await analyze({
           name: input.name, text: input.text, tree: opts.tree, profileObject: v.profile, profileOrigin: v.origin,
-          all: true, cache, cwd: opts.cwd, sites: false, signal: ctl.signal, untrusted: opts.untrusted,
+          all: true, cache, cwd: opts.cwd, sites: false, signal: ctl.signal, untrusted: opts.untrusted, crossFile: true,
         }));
       }
       out.push(rs);

@@ -1,8 +1,10 @@
 // What-if on the real trees:
 //  - linux-2.6.34 under seed 001's conversion (i_mmap_lock and anon_vma->lock become mutexes):
 //    memory-failure's collect_procs_{anon,file} take them under read_lock(&tasklist_lock), the
-//    anon_vma lookups sleep inside page_lock_anon_vma()'s RCU section, and unmap_mapping_range's
-//    sleeping under i_mmap_lock becomes allowed; the reach filter loses nothing against
+//    anon_vma lookups sleep inside page_lock_anon_vma()'s RCU section, and the mmu_gather paths
+//    (tlb_gather_mmu() disables preemption until tlb_finish_mmu() in this era) reach i_mmap_lock
+//    through free_pgtables() -> unlink_file_vma() and unmap_hugepage_range() in other files: the
+//    reason the series made mmu_gather preemptible; the reach filter loses nothing against
 //    analysing every file;
 //  - linux-6.12 with no edit: nothing, and the edit-free run is the plain check.
 import { test } from 'node:test';
@@ -40,6 +42,19 @@ test('2.6.34, i_mmap_lock and anon_vma->lock as mutexes (seed 001): every site i
   assert.deepEqual(list(r, 'breaks'), [
     'mm/memory-failure.c:383 collect_procs_anon sleep-in-atomic tasklist_lock,anon_vma [rwlock]',
     'mm/memory-failure.c:425 collect_procs_file sleep-in-atomic tasklist_lock,i_mmap_lock [rwlock]',
+    'mm/memory.c:1147 unmap_vmas sleep-in-atomic  [preempt-off]',
+    'mm/memory.c:1201 zap_page_range sleep-in-atomic  [preempt-off]',
+    'mm/memory.c:2443 unmap_mapping_range_vma sleep-in-atomic  [preempt-off]',
+    // unmap_vmas() ends the gather itself and hands back *tlbp = NULL before zap_page_range()'s
+    // `if (tlb) tlb_finish_mmu()`: that hand-off is not modelled, so this one is a false alarm.
+    'mm/memory.c:2461 unmap_mapping_range_vma sleep-in-atomic i_mmap_lock [preempt-off]',
+    'mm/memory.c:2489 unmap_mapping_range_tree sleep-in-atomic  [preempt-off]',
+    'mm/memory.c:2514 unmap_mapping_range_list sleep-in-atomic  [preempt-off]',
+    'mm/memory.c:2571 unmap_mapping_range sleep-in-atomic  [preempt-off]',
+    'mm/mmap.c:1883 unmap_region sleep-in-atomic  [preempt-off]',
+    'mm/mmap.c:1885 unmap_region sleep-in-atomic  [preempt-off]',
+    'mm/mmap.c:2252 exit_mmap sleep-in-atomic  [preempt-off]',
+    'mm/mmap.c:2255 exit_mmap sleep-in-atomic  [preempt-off]',
     'mm/rmap.c:305 page_lock_anon_vma sleep-in-atomic anon_vma [rcu]',
     'mm/rmap.c:492 page_referenced_anon sleep-in-atomic anon_vma [rcu]',
     'mm/rmap.c:1156 try_to_unmap_anon sleep-in-atomic anon_vma [rcu]',
@@ -49,15 +64,13 @@ test('2.6.34, i_mmap_lock and anon_vma->lock as mutexes (seed 001): every site i
   assert.match(mf[0].explanation, /^anon_vma is a mutex under the edit \(it sleeps\) and is taken under a rwlock \(tasklist_lock\): page_lock_anon_vma\(\) takes av \(anon_vma, a mutex\)/);
   assert.match(mf[1].explanation, /^i_mmap_lock is a mutex under the edit \(it sleeps\) and is taken under a rwlock \(tasklist_lock\): spin_lock\(\) takes mapping->i_mmap_lock/);
   assert.deepEqual(mf.map((s) => s.finding.related[0].line), [382, 424]);
-  assert.deepEqual(list(r, 'allowed'), [
-    'mm/memory.c:2489 unmap_mapping_range_tree sleep-in-atomic i_mmap_lock [spinlock]',
-    'mm/memory.c:2514 unmap_mapping_range_list sleep-in-atomic i_mmap_lock [spinlock]',
-    'mm/memory.c:2569 unmap_mapping_range sleep-in-atomic i_mmap_lock [spinlock]',
-    'mm/memory.c:2571 unmap_mapping_range sleep-in-atomic i_mmap_lock [spinlock]',
-  ]);
-  assert.match(r.allowed[0].explanation, /^i_mmap_lock is a mutex under the edit: sleeping under it is allowed: unmap_mapping_range_vma\(\) may sleep/);
-  assert.deepEqual(r.files.map((f) => `${f.file} ${f.breaks} ${f.allowed}`), ['mm/memory-failure.c 2 0', 'mm/memory.c 0 4', 'mm/rmap.c 3 0']);
-  assert.deepEqual(r.causes.map((c) => `${c.cause} ${c.breaks} ${c.allowed}`), ['spinlock 0 4', 'rwlock 2 0', 'rcu 3 0']);
+  // The mmu_gather breaks name the cross-file path and the tlb_gather_mmu() that disabled preemption.
+  const unmapRegion = r.breaks.find((s) => s.finding.function === 'unmap_region' && s.finding.line === 1885)!;
+  assert.match(unmapRegion.finding.message, /^free_pgtables\(\) may sleep \(unlink_file_vma\(\) may sleep \(spin_lock\(\) takes mapping->i_mmap_lock\) at mm\/memory\.c:\d+\) while preemption is disabled \(tlb_gather_mmu\(\) at line 1881\)/);
+  // unmap_mapping_range's sleeping under i_mmap_lock was a lock-break artefact of the plain model;
+  // with unmap_vmas()'s gather modelled it is no longer reported by either model.
+  assert.deepEqual(list(r, 'allowed'), []);
+  assert.deepEqual(r.files.map((f) => `${f.file} ${f.breaks} ${f.allowed}`), ['mm/memory-failure.c 2 0', 'mm/memory.c 7 0', 'mm/mmap.c 4 0', 'mm/rmap.c 3 0']);
   // only the files that can name i_mmap_lock or anon_vma were analysed
   assert.ok(r.stats.analysed < r.stats.inputs / 3, JSON.stringify(r.stats));
 });

@@ -55,6 +55,38 @@ export function makeLazyImage(path: string, text: string, opts: ImageOptions = {
   return lazy;
 }
 
+/**
+ * Another .c file of the tree, asked only for its non-static functions (a callee defined in
+ * mm/rmap.c called from mm/mmap.c). Parsing all of it for one callee would double the cost of a
+ * whole-tree check, so the definition alone is parsed, behind as many newlines as precede it:
+ * lines and columns are those of the file, and the text is the definition's own.
+ */
+export function makeSiblingSource(path: string, text: string, opts: ImageOptions = {}): FunctionSource & { dispose(): void } {
+  let top: TopLevelIndex | undefined;
+  const parsed = new Map<string, CImage | null>();
+  return {
+    lookup: (name) => {
+      top ??= topLevelIndex(text);
+      if (!top.functions.has(name) || top.statics.has(name)) return undefined;
+      let img = parsed.get(name);
+      if (img === undefined) {
+        const span = top.spans.get(name);
+        img = null;
+        if (span) {
+          const lineStart = text.lastIndexOf('\n', span.start - 1) + 1;
+          let rows = 0;
+          for (let i = text.indexOf('\n'); i >= 0 && i < lineStart; i = text.indexOf('\n', i + 1)) rows++;
+          img = makeImage(path, '\n'.repeat(rows) + text.slice(lineStart, span.end) + '\n', opts);
+        }
+        parsed.set(name, img);
+      }
+      const fn = img?.byName.get(name);
+      return fn && !fn.isStatic ? img!.input(fn) : undefined;
+    },
+    dispose: () => { for (const i of parsed.values()) i?.dispose(); parsed.clear(); },
+  };
+}
+
 /** Lazily built: what the text declares and defines at file scope, and its `struct X {` tags. */
 function textIndex(text: string): { declares(name: string): boolean; definesFunction(name: string): boolean; definesStruct(tag: string): boolean } {
   let top: TopLevelIndex | undefined;

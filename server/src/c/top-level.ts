@@ -13,6 +13,10 @@ export interface TopLevelIndex {
   names: Set<string>;
   /** struct/union tags defined here with a member list. */
   structs: Set<string>;
+  /** Functions of `functions` defined `static` (not callable from another file). */
+  statics: Set<string>;
+  /** Where each function's definition stands (first definition): from its first token to its `}`. */
+  spans: Map<string, { start: number; end: number }>;
 }
 
 const TAGS = new Set(['struct', 'union', 'enum']);
@@ -23,6 +27,11 @@ export function topLevelIndex(text: string): TopLevelIndex {
   const functions = new Set<string>();
   const names = new Set<string>();
   const structs = new Set<string>();
+  const statics = new Set<string>();
+  let sawStatic = false;
+  const spans = new Map<string, { start: number; end: number }>();
+  let declStart = -1;       // first token of the current file-scope declaration
+  let bodyOf: string | null = null;
   const word = (k: number) => text.slice(t.start[k], t.end[k]);
   let brace = 0;
   let paren = 0;
@@ -37,15 +46,20 @@ export function topLevelIndex(text: string): TopLevelIndex {
     if (brace > 0) {
       if (kind === Tok.Punct) {
         if (t.sub[k] === LBRACE) brace++;
-        else if (t.sub[k] === RBRACE) brace--;
+        else if (t.sub[k] === RBRACE && --brace === 0) {
+          if (bodyOf !== null && declStart >= 0 && !spans.has(bodyOf)) spans.set(bodyOf, { start: declStart, end: t.end[k] });
+          bodyOf = null; declStart = -1;
+        }
       }
       continue;
     }
+    if (declStart < 0) declStart = t.start[k];
     if (kind === Tok.Ident) {
       // Inside parentheses only those of a macro (`static DEFINE_SPINLOCK(swap_lock);` declares
       // swap_lock), not a prototype's parameter names.
       // A tag (`struct folio *f(...)`, `struct page;`) names a type, not a variable.
       const tagged = k > 0 && t.kind[k - 1] === Tok.Ident && TAGS.has(word(k - 1));
+      if (paren === 0 && !afterParams && word(k) === 'static') sawStatic = true;
       if ((paren === 0 || inMacro) && !tagged) names.add(word(k));
       continue;
     }
@@ -66,24 +80,25 @@ export function topLevelIndex(text: string): TopLevelIndex {
       if (paren === 0 && cand !== null) afterParams = true;
     } else if (c === LBRACE) {
       if (paren > 0) { paren = 0; }
-      if (afterParams && cand) functions.add(cand);
+      if (afterParams && cand) { functions.add(cand); if (sawStatic) statics.add(cand); bodyOf = cand; }
       else if (k >= 2 && t.kind[k - 1] === Tok.Ident && t.kind[k - 2] === Tok.Ident) {
         const tag = word(k - 2);
         if (tag === 'struct' || tag === 'union') structs.add(word(k - 1));
       }
-      cand = null; afterParams = false;
+      cand = null; afterParams = false; sawStatic = false;
       brace = 1;
     } else if (paren === 0 && (c === SEMI || c === COMMA || c === EQ || c === RBRACE)) {
       cand = null; afterParams = false;
+      if (c !== COMMA) { sawStatic = false; declStart = -1; }
     }
   }
   if (brace !== 0) {
     // Braces did not balance (both arms of an #if opened one): every identifier may be anything.
     const all = new Set<string>();
     for (let k = 0; k < t.count; k++) if (t.kind[k] === Tok.Ident) all.add(word(k));
-    return { functions: all, names: all, structs };
+    return { functions: all, names: all, structs, statics: new Set(), spans: new Map() };
   }
-  return { functions, names, structs };
+  return { functions, names, structs, statics, spans };
 }
 
 /**

@@ -34,6 +34,8 @@ export async function runChunk(job: CheckJob): Promise<CheckPart[]> {
         for (const v of job.variants) {
           results.push(await analyze({
             name, text, tree: job.tree, profileObject: v.profileObject, profileOrigin: v.profileOrigin, all: job.all, cache, cwd: job.cwd, sites: false,
+            // Variants are what-if runs: callees in the tree's other files count (see what-if.ts).
+            crossFile: true,
           }));
         }
         out.push({ name, result: results[0], results });

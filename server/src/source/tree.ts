@@ -7,6 +7,8 @@ import * as path from 'path';
 export interface TreeReader {
   root: string | null;                        // absolute directory, or null for an in-memory tree
   read(relPath: string): string | undefined;  // undefined: no such file (or not allowed)
+  /** The file names in a directory of the tree (not recursive); [] when there is none. */
+  list?(relDir: string): string[];
 }
 
 /** The normalised form of a tree-relative path, or undefined when it would escape the tree. */
@@ -35,6 +37,18 @@ export function fsTree(dir: string): TreeReader {
         return fs.readFileSync(real, 'utf8');
       } catch {
         return undefined;
+      }
+    },
+    list(relDir: string): string[] {
+      const rel = relDir === '' ? '' : normalizeRelPath(relDir);
+      if (rel === undefined) return [];
+      try {
+        realRoot ??= fs.realpathSync(root);
+        const real = fs.realpathSync(path.resolve(root, rel));
+        if (real !== realRoot && !real.startsWith(realRoot + path.sep)) return [];
+        return fs.readdirSync(real, { withFileTypes: true }).filter((d) => d.isFile()).map((d) => d.name).sort();
+      } catch {
+        return [];
       }
     },
   };
