@@ -51,6 +51,18 @@ export function createCache(): AnalysisCache {
   return { headers: new Map(), profiles: new Map(), files: new Map(), results: new ResultStore(), images: new Map(), latest: new Map(), run: 0, deadlocks: new Map(), siblings: new Map() };
 }
 
+/** The parsed image of `text` at `p`, kept across runs: parsed once per distinct text, a later
+ *  version of a file incrementally from the newest one before it. */
+function imageFor(cache: AnalysisCache, run: number, p: string, text: string, macros: string[], synthetic: number[]): CImage {
+  const key = `${p}\0${macros.join(',')}\0${hashText(text)}\0${synthetic.join(',')}`;
+  const hit = cache.images.get(key);
+  if (hit) { hit.run = run; return hit.img; }
+  const img = makeImage(p, text, { iteratorMacros: macros, syntheticLines: synthetic, base: cache.latest.get(p)?.file });
+  cache.images.set(key, { img, run });
+  cache.latest.set(p, img);
+  return img;
+}
+
 /** Images no run has used since the one before this: freed (their trees live in WASM memory). */
 function evictImages(cache: AnalysisCache): void {
   for (const [k, e] of cache.images) {
@@ -122,10 +134,15 @@ async function analyzeCFile(opts: AnalyzeOptions, tree: TreeReader | null, cache
   const rel = relToTree(opts.name, opts.tree, opts.cwd);
   const chosen = profileFor(opts, tree, cache, new Map());
   const capped = capText(opts.text, MAX_TEXT);
-  const img = makeImage(rel, capped.text, { iteratorMacros: chosen.profile.iteratorMacros });
+  // In the editor (sites wanted) the same file comes back after every edit: its image is kept and
+  // re-parsed incrementally, and the results of functions the edit did not change are reused.
+  const editor = !!collect.sites;
+  const run = ++cache.run;
+  const img = editor ? imageFor(cache, run, rel, capped.text, chosen.profile.iteratorMacros, [])
+    : makeImage(rel, capped.text, { iteratorMacros: chosen.profile.iteratorMacros });
   const headers = includedHeaders(rel, capped.text, readerWith(tree, new Map(), 'tree'), cache.headers, chosen.profile.iteratorMacros);
   const siblings = opts.crossFile ? siblingSources(rel, new Set([rel]), tree, cache, chosen.profile.iteratorMacros) : [];
-  const provider = providerFor([img, ...headers], chosen, siblings.length ? cache.results : undefined, siblings);
+  const provider = providerFor([img, ...headers], chosen, editor || siblings.length ? cache.results : undefined, siblings);
   const findings: Finding[] = [];
   const sites: LockSite[] = [];
   const functions: FunctionReport[] = [];
@@ -146,7 +163,8 @@ async function analyzeCFile(opts: AnalyzeOptions, tree: TreeReader | null, cache
       if (collect.traces) traces.push(...r.traces);
     }
   } finally {
-    img.dispose();
+    if (editor) evictImages(cache);
+    else img.dispose();
   }
   if (capped.cutLine !== undefined) findings.push(sizeLimit(rel, capped.cutLine));
   const result: AnalysisResult = {
@@ -179,16 +197,8 @@ async function analyzePatch(opts: AnalyzeOptions, tree: TreeReader | null, cache
   const cutAt = new Map<string, number>();
   const imageOf = (p: string, whole: string, synthetic: number[]): CImage => {
     const capped = capText(whole, MAX_TEXT);
-    const text = capped.text;
     if (capped.cutLine !== undefined && !cutAt.has(p)) cutAt.set(p, capped.cutLine);
-    const key = `${p}\0${macros.join(',')}\0${hashText(text)}\0${synthetic.join(',')}`;
-    const hit = cache.images.get(key);
-    if (hit) { hit.run = run; return hit.img; }
-    // A later version of a file already parsed is parsed incrementally from it.
-    const img = makeImage(p, text, { iteratorMacros: macros, syntheticLines: synthetic, base: cache.latest.get(p)?.file });
-    cache.images.set(key, { img, run });
-    cache.latest.set(p, img);
-    return img;
+    return imageFor(cache, run, p, capped.text, macros, synthetic);
   };
   const preFindings = new Map<string, RawFinding[]>();
   const postInputLines = new Map<string, Map<number, number>>();

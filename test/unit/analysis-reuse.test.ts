@@ -102,3 +102,24 @@ test('deadlock schedules found for the old lines are moved with their functions,
     assert.ok(cached.findings.some((f) => f.code === 'lock-order' && /Deadlock schedule: .*mm\/grow\.c:\d+/.test(f.message)), 'a schedule with lines');
   }
 });
+
+test('a C file edited in the editor (sites wanted): its image and unchanged results are reused, and equal a fresh analysis', async () => {
+  const base = source();
+  const cache = createCache();
+  const name = path.join(ROOT, 'mm-edited.c');
+  const opts = (text: string, c = cache) => ({ name, text, cache: c, all: true, cwd: ROOT, profile: 'linux-6.12' });
+  await analyze(opts(base.join('\n')));
+  let lines = base;
+  for (const [k, at] of [[0, 30], [1, 400], [2, 900], [0, 5]] as const) {
+    lines = lines.slice();
+    if (k === 0) lines.splice(at, 0, '');
+    else if (k === 1) lines.splice(at, 0, '\tcond_resched();');
+    else lines.splice(at, 1);
+    const text = lines.join('\n');
+    const cached = await analyze(opts(text));
+    const fresh = await analyze(opts(text, createCache()));
+    assert.deepEqual(view(cached), view(fresh), `edit ${k} at ${at}`);
+  }
+  assert.ok(cache.results.size > 0, 'results were stored');
+  assert.ok(cache.images.size >= 1 && cache.images.size <= 2, `images kept: ${cache.images.size}`);
+});
