@@ -21,8 +21,14 @@ export interface AnalyzeOptions {
   /** Directory relative paths are resolved from (CLI: the current directory). */
   cwd?: string;
   /** Also summarise non-static callees defined in the other .c files of the analysed file's
-   *  directory in the tree (what-if runs: a change to a lock reaches callers through them). */
+   *  directory in the tree. Default: on for patches (a pre-existing error of the model in such a
+   *  callee shows in the pre-image too, so it is not "introduced"), off for C files checked whole
+   *  (every finding is reported there); what-if runs turn it on (they report differences). */
   crossFile?: boolean;
+  /** What-if: a function whose text cannot name a class the edit touches (and whose callees'
+   *  summaries do not either) has the same result under both profiles, so results are stored
+   *  under `key` for both runs. */
+  shareResults?: ShareResults;
   /** Shared across the inputs of one run: parsed tree headers, loaded profiles (see createCache). */
   cache?: import('./analysis').AnalysisCache;
 }
@@ -61,4 +67,12 @@ export interface AnalysisResult {
   sites: LockSite[];
   notes: string[];           // e.g. "hunk 3 of mm/mmap.c does not apply; hunk-only mode for that file"
   stats: { files: number; functions: number; ms: number };
+}
+
+/** See AnalyzeOptions.shareResults. */
+export interface ShareResults {
+  key: string;
+  /** Whether a function body may name one of the classes (conservative: true when unsure). */
+  mayName(body: string): boolean;
+  classes: string[];
 }

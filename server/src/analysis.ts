@@ -1,7 +1,7 @@
 // The one analysis entry used by the CLI, the language server and the tests:
 // input text (+ tree) -> findings, touched functions, lock sites, traces.
 import * as path from 'path';
-import type { AnalyzeOptions, AnalysisResult, FunctionReport, LockSite } from './analysis-types';
+import type { AnalyzeOptions, AnalysisResult, FunctionReport, LockSite, ShareResults } from './analysis-types';
 import { DEFAULT_SEVERITY, Finding } from './findings';
 import type { Profile } from './model/profile-types';
 import type { Trace } from './sim/trace-types';
@@ -136,13 +136,14 @@ async function analyzeCFile(opts: AnalyzeOptions, tree: TreeReader | null, cache
   const capped = capText(opts.text, MAX_TEXT);
   // In the editor (sites wanted) the same file comes back after every edit: its image is kept and
   // re-parsed incrementally, and the results of functions the edit did not change are reused.
-  const editor = !!collect.sites;
+  // What-if runs analyse each file twice (base and edited profile): the same image serves both.
+  const editor = !!collect.sites || !!opts.shareResults;
   const run = ++cache.run;
   const img = editor ? imageFor(cache, run, rel, capped.text, chosen.profile.iteratorMacros, [])
     : makeImage(rel, capped.text, { iteratorMacros: chosen.profile.iteratorMacros });
   const headers = includedHeaders(rel, capped.text, readerWith(tree, new Map(), 'tree'), cache.headers, chosen.profile.iteratorMacros);
   const siblings = opts.crossFile ? siblingSources(rel, new Set([rel]), tree, cache, chosen.profile.iteratorMacros) : [];
-  const provider = providerFor([img, ...headers], chosen, editor || siblings.length ? cache.results : undefined, siblings);
+  const provider = providerFor([img, ...headers], chosen, editor || siblings.length || opts.shareResults ? cache.results : undefined, siblings, opts.shareResults);
   const findings: Finding[] = [];
   const sites: LockSite[] = [];
   const functions: FunctionReport[] = [];
@@ -228,9 +229,9 @@ async function analyzePatch(opts: AnalyzeOptions, tree: TreeReader | null, cache
         const im = images.get(sf)!;
         const postHeaders = im.post ? includedHeaders(sf.path, im.post.text, readerWith(tree, postState, `p${m.index}post`), cache.headers, macros) : [];
         const preHeaders = im.pre ? includedHeaders(sf.oldPath ?? sf.path, im.pre.text, readerWith(tree, preState, `p${m.index}pre`), cache.headers, macros) : [];
-        const siblings = opts.crossFile ? siblingSources(sf.path, patched, tree, cache, macros) : [];
-        const postProv = providerFor([...(im.post ? [im.post] : []), ...postImgs.filter((x) => x !== im.post), ...postHeaders], chosen, cache.results, siblings);
-        const preProv = providerFor([...(im.pre ? [im.pre] : []), ...preImgs.filter((x) => x !== im.pre), ...preHeaders], chosen, cache.results, siblings);
+        const siblings = opts.crossFile !== false ? siblingSources(sf.path, patched, tree, cache, macros) : [];
+        const postProv = providerFor([...(im.post ? [im.post] : []), ...postImgs.filter((x) => x !== im.post), ...postHeaders], chosen, cache.results, siblings, opts.shareResults);
+        const preProv = providerFor([...(im.pre ? [im.pre] : []), ...preImgs.filter((x) => x !== im.pre), ...preHeaders], chosen, cache.results, siblings, opts.shareResults);
         // Touched: a changed line inside (post), or a removed line inside (pre), matched by name.
         const names = new Set<string>();
         if (im.post) for (const f of functionsTouching(im.post.file, sf.changedPost)) names.add(f.name);
@@ -304,7 +305,7 @@ function sizeLimit(file: string, line: number): Finding {
 
 /** Callee lookup in these images, with their globals and struct field types (first image wins).
  *  Types are looked up on demand, so a header is only parsed when its text can hold the answer. */
-function providerFor(images: CImage[], chosen: ChosenProfile, store?: ResultStore, siblings: FunctionSource[] = []): SummaryProvider {
+function providerFor(images: CImage[], chosen: ChosenProfile, store?: ResultStore, siblings: FunctionSource[] = [], share?: ShareResults): SummaryProvider {
   const globals = lazyMap((name) => {
     for (const img of images) if (img.declares(name)) { const t = img.globals().get(name); if (t) return t; }
     return undefined;
@@ -315,11 +316,11 @@ function providerFor(images: CImage[], chosen: ChosenProfile, store?: ResultStor
     return undefined;
   });
   const guards = lazyGuards(images);
-  return new SummaryProvider([...images, ...siblings], chosen.ix, chosen.order, globals, undefined, fields, store, guards);
+  return new SummaryProvider([...images, ...siblings], chosen.ix, chosen.order, globals, undefined, fields, store, guards, share);
 }
 
 /** Built only without CONFIG_MMU (mm/Makefile): its definitions would shadow the MMU ones. */
-const NOMMU_ONLY = new Set(['mm/nommu.c']);
+export const NOMMU_ONLY: ReadonlySet<string> = new Set(['mm/nommu.c']);
 
 /**
  * The other .c files in the directory of `rel` in the tree, as sources of non-static callees

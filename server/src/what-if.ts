@@ -8,8 +8,10 @@
 // header function they call) can name a class the edit changes, or both classes of a pair whose
 // order it changes, are analysed — twice; the others cannot differ (model/profile-edit-reach.ts).
 import * as path from 'path';
-import { analyze, createCache, isCSource, type AnalysisCache } from './analysis';
-import type { AnalysisResult } from './analysis-types';
+import { analyze, createCache, isCSource, NOMMU_ONLY, type AnalysisCache } from './analysis';
+import { topLevelIndex } from './c/top-level';
+import type { AnalysisResult, ShareResults } from './analysis-types';
+import { hashText } from './text-hash';
 import { chooseProfile } from './analysis/profile-choice';
 import { includedHeaders, type ReadFile } from './analysis/headers';
 import type { Finding } from './findings';
@@ -141,7 +143,12 @@ export async function whatIf(opts: WhatIfOptions): Promise<WhatIfResult> {
   const total = relevant.length;
   let done = 0;
   opts.onProgress?.(0, total);
-  const runner = opts.runner ?? inProcessRunner(opts, cache);
+  // Functions that cannot name a class the edit touches give the same result under both
+  // profiles: the edited run reuses the base run's (see SummaryProvider's shared keys).
+  const scanner = new ReachScanner(reach, [base.profile, edited.profile]);
+  const share: ShareResults | undefined = reach.global ? undefined
+    : { key: hashText(JSON.stringify(base.profile)), mayName: (body) => scanner.mayName(body), classes: scanner.classes };
+  const runner = opts.runner ?? inProcessRunner(opts, cache, share);
   const results = await runner(relevant, [base, { profile: edited.profile, origin: edited.origin }], {
     signal: opts.signal, onDone: () => opts.onProgress?.(++done, total),
   });
@@ -191,7 +198,7 @@ export async function whatIf(opts: WhatIfOptions): Promise<WhatIfResult> {
 
 // ------------------------------------------------------------------ running the analyses
 
-function inProcessRunner(opts: WhatIfOptions, cache: AnalysisCache): WhatIfRunner {
+function inProcessRunner(opts: WhatIfOptions, cache: AnalysisCache, share?: ShareResults): WhatIfRunner {
   return async (inputs, variants, ctl) => {
     const out: AnalysisResult[][] = [];
     for (const input of inputs) {
@@ -201,6 +208,7 @@ function inProcessRunner(opts: WhatIfOptions, cache: AnalysisCache): WhatIfRunne
         rs.push(await analyze({
           name: input.name, text: input.text, tree: opts.tree, profileObject: v.profile, profileOrigin: v.origin,
           all: true, cache, cwd: opts.cwd, sites: false, signal: ctl.signal, untrusted: opts.untrusted, crossFile: true,
+          shareResults: share,
         }));
       }
       out.push(rs);
@@ -242,6 +250,27 @@ function relevantInputs(inputs: WhatIfInput[], treeDir: string, cwd: string | un
     return h;
   };
   const declsOf = (h: HeaderInfo) => (h.decls ??= declIndex(h.stripped));
+  // The analysis follows callees into the other .c files of a file's directory (crossFile), so
+  // the reach does too: a file is reached when a function it calls there can name the class.
+  type Sibling = { path: string; info: HeaderInfo; statics: Set<string> };
+  const siblingScans = new Map<string, ReturnType<ReachScanner['scan']>>();
+  const noDecls = (): DeclIndex[] => [];
+  const siblingInfo = new Map<string, Sibling[]>();
+  const siblingsOf = (rel: string): Sibling[] => {
+    if (!tree.list || !rel.endsWith('.c') || rel.startsWith('/')) return [];
+    const dir = path.posix.dirname(rel);
+    let list = siblingInfo.get(dir);
+    if (!list) {
+      list = [];
+      for (const name of tree.list(dir === '.' ? '' : dir)) {
+        const p = dir === '.' ? name : `${dir}/${name}`;
+        const t = name.endsWith('.c') && !NOMMU_ONLY.has(p) ? read(p) : undefined;
+        if (t) list.push({ path: p, info: infoOf(p, t.text), statics: topLevelIndex(t.text).statics });
+      }
+      siblingInfo.set(dir, list);
+    }
+    return list.filter((x) => x.path !== rel);
+  };
   return inputs.filter((input) => {
     if (!isCSource(input.name, input.text)) return true;
     const rel = relToTree(input.name, treeDir, cwd);
@@ -251,20 +280,38 @@ function relevantInputs(inputs: WhatIfInput[], treeDir: string, cwd: string | un
     const allDecls = () => (decls ??= headers.map((h) => declsOf(h.info)));
     const own = scanner.scan(stripC(input.text), allDecls);
     const classes = new Set(own.classes);
-    // Header functions the file calls (static inline wrappers), and what they call in turn.
+    // Header functions the file calls (static inline wrappers), the functions of its directory's
+    // other files, and what they call in turn.
+    // A name called from another file's function means that file's own definition first
+    // (static ones too), else a header's or a non-static one of the directory, as the analysis has it.
     const seen = new Set<string>();
-    const queue = [...own.calls];
-    while (queue.length) {
-      const name = queue.pop()!;
-      if (seen.has(name)) continue;
-      seen.add(name);
-      for (const h of headers) {
-        for (const f of h.info.fns.get(name) ?? []) {
-          const r = scanner.scan(h.info.stripped.slice(f.start, f.end), allDecls);
-          for (const c of r.classes) classes.add(c);
-          for (const c of r.calls) if (!seen.has(c)) queue.push(c);
+    const queue: { name: string; from?: string }[] = [...own.calls].map((name) => ({ name }));
+    const siblings = siblingsOf(rel);
+    const follow = (path: string, info: HeaderInfo, name: string, sibling = false): boolean => {
+      const defs = info.fns.get(name);
+      if (!defs) return false;
+      for (const f of defs) {
+        // Another file's function is scanned once for all inputs, without their declarations
+        // (a field's owner type unknown counts as any owner: more reach, never less).
+        let r = sibling ? siblingScans.get(`${path}\0${f.start}`) : undefined;
+        if (!r) {
+          r = scanner.scan(info.stripped.slice(f.start, f.end), sibling ? noDecls : allDecls);
+          if (sibling) siblingScans.set(`${path}\0${f.start}`, r);
         }
+        for (const c of r.classes) classes.add(c);
+        for (const c of r.calls) queue.push({ name: c, from: path });
       }
+      return true;
+    };
+    while (queue.length) {
+      const { name, from } = queue.pop()!;
+      const key = `${from ?? ''}\0${name}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const home = from !== undefined ? siblings.find((x) => x.path === from) : undefined;
+      if (home && home.info.fns.has(name)) { follow(home.path, home.info, name, true); continue; }
+      for (const h of headers) follow(h.path, h.info, name);
+      for (const x of siblings) if (x !== home && !x.statics.has(name)) follow(x.path, x.info, name, true);
     }
     return scanner.relevant(classes);
   });

@@ -51,6 +51,11 @@ test('2.6.34, i_mmap_lock and anon_vma->lock as mutexes (seed 001): every site i
     'mm/memory.c:2489 unmap_mapping_range_tree sleep-in-atomic  [preempt-off]',
     'mm/memory.c:2514 unmap_mapping_range_list sleep-in-atomic  [preempt-off]',
     'mm/memory.c:2571 unmap_mapping_range sleep-in-atomic  [preempt-off]',
+    // try_to_unmap() and remove_migration_ptes() (mm/rmap.c) take the anon_vma lock inside the
+    // rcu_read_lock() unmap_and_move() holds for anonymous pages: upstream replaced that RCU
+    // section with an anon_vma reference count.
+    'mm/migrate.c:637 unmap_and_move sleep-in-atomic  [rcu]',
+    'mm/migrate.c:644 unmap_and_move sleep-in-atomic  [rcu]',
     'mm/mmap.c:1883 unmap_region sleep-in-atomic  [preempt-off]',
     'mm/mmap.c:1885 unmap_region sleep-in-atomic  [preempt-off]',
     'mm/mmap.c:2252 exit_mmap sleep-in-atomic  [preempt-off]',
@@ -66,13 +71,16 @@ test('2.6.34, i_mmap_lock and anon_vma->lock as mutexes (seed 001): every site i
   assert.deepEqual(mf.map((s) => s.finding.related[0].line), [382, 424]);
   // The mmu_gather breaks name the cross-file path and the tlb_gather_mmu() that disabled preemption.
   const unmapRegion = r.breaks.find((s) => s.finding.function === 'unmap_region' && s.finding.line === 1885)!;
-  assert.match(unmapRegion.finding.message, /^free_pgtables\(\) may sleep \(unlink_file_vma\(\) may sleep \(spin_lock\(\) takes mapping->i_mmap_lock\) at mm\/memory\.c:\d+\) while preemption is disabled \(tlb_gather_mmu\(\) at line 1881\)/);
+  assert.match(unmapRegion.finding.message, /^free_pgtables\(\) may sleep \((unlink_file_vma|unlink_anon_vmas)\(\) may sleep .*\) at mm\/memory\.c:\d+\) while preemption is disabled \(tlb_gather_mmu\(\) at line 1881\)/);
   // unmap_mapping_range's sleeping under i_mmap_lock was a lock-break artefact of the plain model;
   // with unmap_vmas()'s gather modelled it is no longer reported by either model.
   assert.deepEqual(list(r, 'allowed'), []);
-  assert.deepEqual(r.files.map((f) => `${f.file} ${f.breaks} ${f.allowed}`), ['mm/memory-failure.c 2 0', 'mm/memory.c 7 0', 'mm/mmap.c 4 0', 'mm/rmap.c 3 0']);
-  // only the files that can name i_mmap_lock or anon_vma were analysed
-  assert.ok(r.stats.analysed < r.stats.inputs / 3, JSON.stringify(r.stats));
+  assert.deepEqual(r.files.map((f) => `${f.file} ${f.breaks} ${f.allowed}`), ['mm/memory-failure.c 2 0', 'mm/memory.c 7 0', 'mm/migrate.c 2 0', 'mm/mmap.c 4 0', 'mm/rmap.c 3 0', 'mm/shmem.c 1 0']);
+  // shmem_truncate_range() -> unmap_mapping_range() is listed as bounded: its analysis hit a state bound.
+  assert.ok(r.breaks.find((s) => s.finding.function === 'shmem_truncate_range')?.bounded);
+  // only the files that can name i_mmap_lock or anon_vma, themselves or through what they call
+  // in the directory's other files, were analysed (slab, page_alloc, vmalloc... were not)
+  assert.ok(r.stats.analysed < r.stats.inputs - 10, JSON.stringify(r.stats));
 });
 
 test('2.6.34: the reach filter loses nothing against analysing every file', { skip: !have('2.6.34') && 'no corpus' }, async () => {

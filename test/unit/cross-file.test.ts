@@ -77,3 +77,24 @@ describe('callees in other files of the tree', () => {
     assert.equal(text.slice(ix.spans.get('private_take')!.start).split('\n')[0], 'static void private_take(struct address_space *mapping)');
   });
 });
+
+describe('patches against a real tree: callees in other files count by default', () => {
+  const corpus = path.resolve(__dirname, '../../../../shared/corpus/linux-6.12');
+  test('a patch calling vm_unmap_aliases() (mm/vmalloc.c: it takes vmap_purge_lock, a mutex) under the page_table_lock', { skip: !fs.existsSync(corpus) && 'no corpus' }, async () => {
+    const lines = fs.readFileSync(path.join(corpus, 'mm/mmap.c'), 'utf8').split('\n');
+    const at = lines.findIndex((l, i) => i > 1100 && l.trim() === 'spin_lock(&mm->page_table_lock);');
+    assert.ok(at > 0);
+    const indent = /^\s*/.exec(lines[at])![0];
+    const ctx = (from: number, to: number) => lines.slice(from, to).map((l) => ' ' + l);
+    const patch = ['--- a/mm/mmap.c', '+++ b/mm/mmap.c', `@@ -${at - 1},6 +${at - 1},7 @@`,
+      ...ctx(at - 2, at + 1), `+${indent}vm_unmap_aliases();`, ...ctx(at + 1, at + 4), ''].join('\n');
+    const r = await analyze({ name: 'prepare.patch', text: patch, tree: corpus });
+    const sleep = r.findings.filter((f) => f.code === 'sleep-in-atomic');
+    assert.equal(sleep.length, 1, JSON.stringify(r.findings.map((f) => f.message)));
+    assert.equal(sleep[0].line, at + 2);
+    assert.equal(sleep[0].introduced, true);
+    assert.match(sleep[0].message, /^vm_unmap_aliases\(\) may sleep \(_vm_unmap_aliases\(\) may sleep .*mm\/vmalloc\.c:\d+\) while mm->page_table_lock is held/);
+    const without = await analyze({ name: 'prepare.patch', text: patch, tree: corpus, crossFile: false });
+    assert.deepEqual(without.findings.filter((f) => f.code === 'sleep-in-atomic'), []);
+  });
+});

@@ -63,28 +63,49 @@ export function makeLazyImage(path: string, text: string, opts: ImageOptions = {
  */
 export function makeSiblingSource(path: string, text: string, opts: ImageOptions = {}): FunctionSource & { dispose(): void } {
   let top: TopLevelIndex | undefined;
+  let heads: Set<string> | undefined;
   const parsed = new Map<string, CImage | null>();
+  /** The definition of `name` in this file, parsed alone (static or not). */
+  const definition = (name: string): CFunction | undefined => {
+    // Kernel style starts a definition's line at column 0 (`static int foo(`, `foo(` under its
+    // return type): one regex pass rules a file out for most names before it is tokenised.
+    if (!top && !(heads ??= definitionHeads(text)).has(name)) return undefined;
+    top ??= topLevelIndex(text);
+    if (!top.functions.has(name)) return undefined;
+    let img = parsed.get(name);
+    if (img === undefined) {
+      const span = top.spans.get(name);
+      img = null;
+      if (span) {
+        const lineStart = text.lastIndexOf('\n', span.start - 1) + 1;
+        let rows = 0;
+        for (let i = text.indexOf('\n'); i >= 0 && i < lineStart; i = text.indexOf('\n', i + 1)) rows++;
+        img = makeImage(path, '\n'.repeat(rows) + text.slice(lineStart, span.end) + '\n', opts);
+      }
+      parsed.set(name, img);
+    }
+    return img?.byName.get(name);
+  };
+  const input = (fn: CFunction | undefined) => (fn ? parsed.get(fn.name)!.input(fn) : undefined);
   return {
     lookup: (name) => {
-      top ??= topLevelIndex(text);
-      if (!top.functions.has(name) || top.statics.has(name)) return undefined;
-      let img = parsed.get(name);
-      if (img === undefined) {
-        const span = top.spans.get(name);
-        img = null;
-        if (span) {
-          const lineStart = text.lastIndexOf('\n', span.start - 1) + 1;
-          let rows = 0;
-          for (let i = text.indexOf('\n'); i >= 0 && i < lineStart; i = text.indexOf('\n', i + 1)) rows++;
-          img = makeImage(path, '\n'.repeat(rows) + text.slice(lineStart, span.end) + '\n', opts);
-        }
-        parsed.set(name, img);
-      }
-      const fn = img?.byName.get(name);
-      return fn && !fn.isStatic ? img!.input(fn) : undefined;
+      if (top && (!top.functions.has(name) || top.statics.has(name))) return undefined;
+      const fn = definition(name);
+      return fn && !fn.isStatic ? input(fn) : undefined;
     },
+    sibling: { path, lookupLocal: (name) => input(definition(name)) },
     dispose: () => { for (const i of parsed.values()) i?.dispose(); parsed.clear(); },
   };
+}
+
+/** The last identifier before the first '(' of every line that starts at column 0 with a word. */
+function definitionHeads(text: string): Set<string> {
+  const out = new Set<string>();
+  for (const m of text.matchAll(/^[A-Za-z_][^\n;=(]*\(/gm)) {
+    const id = /([A-Za-z_]\w*)\s*\($/.exec(m[0]);
+    if (id) out.add(id[1]);
+  }
+  return out;
 }
 
 /** Lazily built: what the text declares and defines at file scope, and its `struct X {` tags. */

@@ -8,6 +8,7 @@ import { hashText } from '../text-hash';
 import { shiftResult } from './shift-result';
 import type { Site } from '../sim/state';
 import type { Guard } from '../model/profile-types';
+import type { ShareResults } from '../analysis-types';
 
 /** The text of argument `n` of the call whose arguments start at `at` (just after the '('). */
 function nthArg(text: string, at: number, n: number): string | undefined {
@@ -59,6 +60,9 @@ function siteAt(fn: FunctionInput, offsetInBody: number): Site {
 export interface FunctionSource {
   /** The definition of a function by name, or undefined. */
   lookup(name: string): FunctionInput | undefined;
+  /** Another file of the tree: the file's path, and its definitions as its own functions see them
+   *  (static ones too: `vm_unmap_aliases()` calls the static `_vm_unmap_aliases()` beside it). */
+  sibling?: { path: string; lookupLocal(name: string): FunctionInput | undefined };
 }
 
 const MAX_DEPTH = 6;
@@ -110,6 +114,21 @@ function profileKey(ix: ProfileIndex): string {
 }
 
 
+/**
+ * A callee from another file of the tree as its callers see it: what it takes (order), whether it
+ * may sleep and the context it leaves; not the locks it returns held or releases for its caller.
+ * Such hand-offs (folio_walk_start()/folio_walk_end(), follow_pte()) pair up across files in ways
+ * the caller's own code does not show, and half a pair made whole-file checks report locks "held"
+ * for the rest of the caller.
+ */
+const balanced = new WeakMap<Summary, Summary>();
+function balancedView(s: Summary): Summary {
+  if (!s.requires.length && s.exits.every((e) => !e.acquired.length && !e.released.length)) return s;
+  let v = balanced.get(s);
+  if (!v) balanced.set(s, (v = { ...s, requires: [], exits: s.exits.map((e) => ({ ...e, acquired: [], released: [] })) }));
+  return v;
+}
+
 function failedResult(fn: FunctionInput, why: string): FunctionResult {
   return {
     findings: [], traces: [], sites: [], nestings: [], limit: `internal error: ${why}`,
@@ -123,6 +142,7 @@ export class SummaryProvider {
   private readonly active = new Set<FunctionInput>();
   /** Definitions by name, found once: the same callee is looked up from every caller. */
   private readonly found = new Map<string, FunctionInput | null>();
+  private readonly siblingByPath = new Map<string, NonNullable<FunctionSource['sibling']> | null>();
   private depth = 0;
 
   constructor(
@@ -134,13 +154,15 @@ export class SummaryProvider {
     private readonly fieldTypes?: Map<string, string>,
     private readonly store?: ResultStore,
     private readonly guardOf?: (type: string) => Guard | undefined,
+    private readonly share?: ShareResults,
   ) {}
 
   /** The content key of a function for the store (its text and shape, signature, profile, limits;
    *  not its first line: a function moved by an edit above it is the same function). */
   private contentKey(fn: FunctionInput): string | undefined {
     if (fn.bodyText === undefined) return undefined;
-    return [profileKey(this.ix), this.limits ? JSON.stringify(this.limits) : '', fn.file, fn.name, fn.endLine - fn.line,
+    const profile = this.share && !this.share.mayName(fn.bodyText) ? `shared\0${this.share.key}` : profileKey(this.ix);
+    return [profile, this.limits ? JSON.stringify(this.limits) : '', fn.file, fn.name, fn.endLine - fn.line,
       (fn.bodyLine ?? fn.line) - fn.line, hashText(fn.bodyText), JSON.stringify(fn.params), JSON.stringify(fn.annotations),
       fn.partial ? 1 : 0, fn.returnsPointer ? 1 : 0].join('\0');
   }
@@ -151,9 +173,12 @@ export class SummaryProvider {
     if (!list) return undefined;
     // Where it stands now first: nothing to move.
     const order = [...list].sort((a, b) => Number(a.line !== fn.line) - Number(b.line !== fn.line));
+    const shared = key.startsWith('shared\0');
     for (const e of order) {
       if ((collect.sites && !e.sites) || (collect.traces && !e.traces)) continue;
-      if (!e.deps.every((d) => (d.k === 'sum' ? jsonOf(this.summaryOf(d.name)) === d.v
+      // Computed under the other profile: only if no callee it relied on involves an edited class.
+      if (shared && e.deps.some((d) => d.k === 'sum' && this.share!.classes.some((c) => d.v.includes(`"class":"${c}"`)))) continue;
+      if (!e.deps.every((d) => (d.k === 'sum' ? jsonOf(this.summaryFrom(d.name, fn.file)) === d.v
         : d.k === 'guard' ? JSON.stringify(this.guardOf?.(d.name) ?? null) === d.v
         : d.k === 'global' ? this.globals.get(d.name) === d.v : this.fieldTypes?.get(d.name) === d.v))) continue;
       const r = shiftResult(e.result, fn.file, e.line, e.endLine, fn.line - e.line);
@@ -167,21 +192,34 @@ export class SummaryProvider {
     const deps: Dep[] = [];
     const seen = new Set<string>();
     const note = (d: Dep) => { const k = `${d.k}\0${d.name}`; if (!seen.has(k)) { seen.add(k); deps.push(d); } };
-    const base = this.context(collect);
+    const base = this.context(collect, fn.file);
     const globals = { get: (n: string) => { const v = this.globals.get(n); note({ k: 'global', name: n, v }); return v; } } as Map<string, string>;
     const fieldTypes = { get: (n: string) => { const v = this.fieldTypes?.get(n); note({ k: 'field', name: n, v }); return v; } } as Map<string, string>;
-    const summaryOf = (name: string) => { const v = this.summaryOf(name); note({ k: 'sum', name, v: jsonOf(v) }); return v; };
+    const summaryOf = (name: string) => { const v = this.summaryFrom(name, fn.file); note({ k: 'sum', name, v: jsonOf(v) }); return v; };
     const guardOf = (n: string) => { const v = this.guardOf?.(n); note({ k: 'guard', name: n, v: JSON.stringify(v ?? null) }); return v; };
     const result = analyzeFunction(fn, { ...base, globals, fieldTypes, summaryOf, guardOf });
     return { result, deps, sites: !!collect.sites, traces: !!collect.traces, line: fn.line, endLine: fn.endLine };
   }
 
-  summaryOf = (name: string): Summary | undefined => {
-    const fn = this.find(name);
+  summaryOf = (name: string): Summary | undefined => this.summaryFrom(name, undefined);
+
+  /** The summary of `name` as called from a function of `file`. */
+  summaryFrom(name: string, file: string | undefined): Summary | undefined {
+    const fn = this.calleeOf(name, file);
     if (!fn) return undefined;
-    const r = this.resultOf(fn, false);
-    return r?.summary;
-  };
+    const sum = this.resultOf(fn, false)?.summary;
+    if (!sum || fn.file === file || !this.isSibling(fn.file)) return sum;
+    return balancedView(sum);
+  }
+
+  private isSibling(file: string): boolean {
+    let local = this.siblingByPath.get(file);
+    if (local === undefined) {
+      local = this.sources.find((s) => s.sibling?.path === file)?.sibling ?? null;
+      this.siblingByPath.set(file, local);
+    }
+    return local !== null;
+  }
 
   find(name: string): FunctionInput | undefined {
     const hit = this.found.get(name);
@@ -192,9 +230,25 @@ export class SummaryProvider {
     return f;
   }
 
-  context(collect: { sites?: boolean; traces?: boolean } = {}): InterpretContext {
+  /** The definition `name` means in `file`: its own (static ones too) when `file` is another file
+   *  of the tree searched for callees; else the first of the sources that has it. */
+  private calleeOf(name: string, file: string | undefined): FunctionInput | undefined {
+    if (file !== undefined) {
+      let local = this.siblingByPath.get(file);
+      if (local === undefined) {
+        local = this.sources.find((s) => s.sibling?.path === file)?.sibling ?? null;
+        this.siblingByPath.set(file, local);
+      }
+      const own = local?.lookupLocal(name);
+      if (own) return own;
+    }
+    return this.find(name);
+  }
+
+  context(collect: { sites?: boolean; traces?: boolean } = {}, file?: string): InterpretContext {
     return {
-      ix: this.ix, order: this.order, globals: this.globals, fieldTypes: this.fieldTypes, summaryOf: this.summaryOf,
+      ix: this.ix, order: this.order, globals: this.globals, fieldTypes: this.fieldTypes,
+      summaryOf: file === undefined ? this.summaryOf : (n: string) => this.summaryFrom(n, file),
       limits: this.limits, collectSites: collect.sites, collectTraces: collect.traces, guardOf: this.guardOf,
     };
   }
@@ -235,7 +289,7 @@ export class SummaryProvider {
           continue;
         }
         if (c.name === fn.name) continue;
-        const callee = this.find(c.name);
+        const callee = this.calleeOf(c.name, fn.file);
         if (!callee) continue;
         const sum = this.resultOf(callee, false)?.summary;
         if (!sum) continue;
@@ -274,7 +328,7 @@ export class SummaryProvider {
           // A run cut short by time is not reproducible: never kept.
           if (!rec.result.limit?.includes(' ms')) this.store!.add(key, rec);
           r = rec.result;
-        } else r = analyzeFunction(fn, this.context(collect));
+        } else r = analyzeFunction(fn, this.context(collect, fn.file));
       } catch (e) {
         // Never let one function take the run down: it is reported as not analysed.
         r = failedResult(fn, (e as Error).message);

@@ -89,6 +89,21 @@ export class ReachScanner {
     }
   }
 
+  /** The classes the edit touches (changed, or in a pair whose order changed). */
+  get classes(): string[] { return [...this.candidates]; }
+
+  /** Whether `text` may name a candidate class: it mentions an API, global or field of one
+   *  (without asking what the field's owner is: an over-approximation). */
+  mayName(text: string): boolean {
+    if (this.reach.global) return true;
+    const idRe = /[A-Za-z_]\w*/g;
+    for (let m = idRe.exec(text); m; m = idRe.exec(text)) {
+      const id = m[0];
+      if (this.byApi.has(id) || this.byGlobal.has(id) || this.byField.has(id)) return true;
+    }
+    return false;
+  }
+
   /** Whether code naming these candidate classes can have different findings under the edit. */
   relevant(classes: Set<string>): boolean {
     if (this.reach.global) return true;
