@@ -255,21 +255,27 @@ function relevantInputs(inputs: WhatIfInput[], treeDir: string, cwd: string | un
   type Sibling = { path: string; info: HeaderInfo; statics: Set<string> };
   const siblingScans = new Map<string, ReturnType<ReachScanner['scan']>>();
   const noDecls = (): DeclIndex[] => [];
-  const siblingInfo = new Map<string, Sibling[]>();
-  const siblingsOf = (rel: string): Sibling[] => {
-    if (!tree.list || !rel.endsWith('.c') || rel.startsWith('/')) return [];
+  /** A directory's .c files, and which of them define each name. */
+  type Dir = { byPath: Map<string, Sibling>; byName: Map<string, Sibling[]> };
+  const dirs = new Map<string, Dir>();
+  const NO_DIR: Dir = { byPath: new Map(), byName: new Map() };
+  const dirOf = (rel: string): Dir => {
+    if (!tree.list || !rel.endsWith('.c') || rel.startsWith('/')) return NO_DIR;
     const dir = path.posix.dirname(rel);
-    let list = siblingInfo.get(dir);
-    if (!list) {
-      list = [];
+    let d = dirs.get(dir);
+    if (!d) {
+      d = { byPath: new Map(), byName: new Map() };
       for (const name of tree.list(dir === '.' ? '' : dir)) {
         const p = dir === '.' ? name : `${dir}/${name}`;
         const t = name.endsWith('.c') && !NOMMU_ONLY.has(p) ? read(p) : undefined;
-        if (t) list.push({ path: p, info: infoOf(p, t.text), statics: topLevelIndex(t.text).statics });
+        if (!t) continue;
+        const sib: Sibling = { path: p, info: infoOf(p, t.text), statics: topLevelIndex(t.text).statics };
+        d.byPath.set(p, sib);
+        for (const fn of sib.info.fns.keys()) { const l = d.byName.get(fn) ?? []; l.push(sib); d.byName.set(fn, l); }
       }
-      siblingInfo.set(dir, list);
+      dirs.set(dir, d);
     }
-    return list.filter((x) => x.path !== rel);
+    return d;
   };
   return inputs.filter((input) => {
     if (!isCSource(input.name, input.text)) return true;
@@ -286,7 +292,7 @@ function relevantInputs(inputs: WhatIfInput[], treeDir: string, cwd: string | un
     // (static ones too), else a header's or a non-static one of the directory, as the analysis has it.
     const seen = new Set<string>();
     const queue: { name: string; from?: string }[] = [...own.calls].map((name) => ({ name }));
-    const siblings = siblingsOf(rel);
+    const dir = dirOf(rel);
     const follow = (path: string, info: HeaderInfo, name: string, sibling = false): boolean => {
       const defs = info.fns.get(name);
       if (!defs) return false;
@@ -305,13 +311,15 @@ function relevantInputs(inputs: WhatIfInput[], treeDir: string, cwd: string | un
     };
     while (queue.length) {
       const { name, from } = queue.pop()!;
-      const key = `${from ?? ''}\0${name}`;
+      const home = from !== undefined ? dir.byPath.get(from) : undefined;
+      // Only a name the calling file defines itself depends on who calls it.
+      const local = !!home && home.info.fns.has(name);
+      const key = local ? `${from}\0${name}` : `\0${name}`;
       if (seen.has(key)) continue;
       seen.add(key);
-      const home = from !== undefined ? siblings.find((x) => x.path === from) : undefined;
-      if (home && home.info.fns.has(name)) { follow(home.path, home.info, name, true); continue; }
+      if (local) { follow(home!.path, home!.info, name, true); continue; }
       for (const h of headers) follow(h.path, h.info, name);
-      for (const x of siblings) if (x !== home && !x.statics.has(name)) follow(x.path, x.info, name, true);
+      for (const x of dir.byName.get(name) ?? []) if (x.path !== rel && !x.statics.has(name)) follow(x.path, x.info, name, true);
     }
     return scanner.relevant(classes);
   });
