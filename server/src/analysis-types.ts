@@ -29,6 +29,8 @@ export interface AnalyzeOptions {
    *  summaries do not either) has the same result under both profiles, so results are stored
    *  under `key` for both runs. */
   shareResults?: ShareResults;
+  /** C files: leave these functions out (what-if: they cannot differ under the edit). */
+  skipFunctions?: string[];
   /** Shared across the inputs of one run: parsed tree headers, loaded profiles (see createCache). */
   cache?: import('./analysis').AnalysisCache;
 }

@@ -150,9 +150,11 @@ async function analyzeCFile(opts: AnalyzeOptions, tree: TreeReader | null, cache
   const traces: Trace[] = [];
   const notes: string[] = [];
   try {
+    const skip = opts.skipFunctions?.length ? new Set(opts.skipFunctions) : undefined;
     for (const fn of img.file.functions) {
       if (opts.signal?.aborted) throw new Error('cancelled');
       if (collect.only && !collect.only.includes(fn.name)) continue;
+      if (skip?.has(fn.name)) continue;
       const input = img.input(fn);
       const r = provider.resultOf(input, !!(collect.sites || collect.traces), { sites: collect.sites, traces: collect.traces })
         ?? provider.resultOf(input, true);

@@ -36,7 +36,13 @@ function isNamed(e: ProfileEditFile | NamedEditFile): e is NamedEditFile {
   return typeof (e as NamedEditFile).name === 'string' && typeof (e as NamedEditFile).file === 'object';
 }
 
-export interface WhatIfInput { name: string; text: string }
+export interface WhatIfInput {
+  name: string;
+  text: string;
+  /** Set by the reach filter: functions of the file whose findings cannot differ under the edit
+   *  (they neither name an edited class nor call anything that can); left out of both runs. */
+  skip?: string[];
+}
 
 export interface ProfileVariant { profile: Profile; origin: string }
 
@@ -208,7 +214,7 @@ function inProcessRunner(opts: WhatIfOptions, cache: AnalysisCache, share?: Shar
         rs.push(await analyze({
           name: input.name, text: input.text, tree: opts.tree, profileObject: v.profile, profileOrigin: v.origin,
           all: true, cache, cwd: opts.cwd, sites: false, signal: ctl.signal, untrusted: opts.untrusted, crossFile: true,
-          shareResults: share,
+          shareResults: share, skipFunctions: input.skip,
         }));
       }
       out.push(rs);
@@ -277,11 +283,15 @@ function relevantInputs(inputs: WhatIfInput[], treeDir: string, cwd: string | un
     }
     return d;
   };
-  return inputs.filter((input) => {
+  const seenHeaders = new Map<string, HeaderInfo>();
+  const rels = new Map<WhatIfInput, string>();
+  const kept = inputs.filter((input) => {
     if (!isCSource(input.name, input.text)) return true;
     const rel = relToTree(input.name, treeDir, cwd);
+    rels.set(input, rel);
     const headers = includedHeaders(rel, input.text, read, cache.headers, profiles[0].iteratorMacros)
       .map((img) => ({ path: img.path, info: infoOf(img.path, img.text) }));
+    for (const h of headers) seenHeaders.set(h.path, h.info);
     let decls: DeclIndex[] | undefined;
     const allDecls = () => (decls ??= headers.map((h) => declsOf(h.info)));
     const own = scanner.scan(stripC(input.text), allDecls);
@@ -323,6 +333,55 @@ function relevantInputs(inputs: WhatIfInput[], treeDir: string, cwd: string | un
     }
     return scanner.relevant(classes);
   });
+  // Within a kept file, only the functions that can reach an edited class (themselves, or through
+  // what they call in any of the files above) can have different findings: the others are left out
+  // of both runs. Marked backwards from the functions that name a class, over the call graph.
+  const marked = markReaching([...dirs.values()], seenHeaders, scanner, siblingScans, noDecls);
+  return kept.map((input) => {
+    const rel = rels.get(input);
+    const dir = rel !== undefined ? dirOf(rel) : NO_DIR;
+    const own = rel !== undefined ? dir.byPath.get(rel) : undefined;
+    if (!own) return input;
+    // By name as the reach scanner sees them: a function it does not know is analysed.
+    return { ...input, skip: [...own.info.fns.keys()].filter((n) => !marked.has(`${rel}\0${n}`)) };
+  });
+}
+
+/**
+ * The functions (`path\0name`) from which an edited class can be reached: those whose text names
+ * one, and, backwards over calls, every function that calls one of them. A name called in a .c
+ * file means that file's own definition when it has one, else the headers' and the non-static ones
+ * of the directory (more edges than the analysis takes: more functions marked, never fewer).
+ */
+function markReaching(dirs: { byPath: Map<string, { path: string; info: HeaderInfo; statics: Set<string> }>; byName: Map<string, { path: string; info: HeaderInfo; statics: Set<string> }[]> }[],
+  headers: Map<string, HeaderInfo>, scanner: ReachScanner, scans: Map<string, ReturnType<ReachScanner['scan']>>, noDecls: () => DeclIndex[]): Set<string> {
+  const callers = new Map<string, string[]>();
+  const seeds: string[] = [];
+  const headerDefs = new Map<string, string[]>();
+  for (const [p, info] of headers) for (const n of info.fns.keys()) { const l = headerDefs.get(n) ?? []; l.push(`${p}\0${n}`); headerDefs.set(n, l); }
+  const visit = (path: string, info: HeaderInfo, targets: (callee: string) => string[]) => {
+    for (const [name, defs] of info.fns) {
+      const node = `${path}\0${name}`;
+      for (const f of defs) {
+        const k = `${path}\0${f.start}`;
+        let r = scans.get(k);
+        if (!r) { r = scanner.scan(info.stripped.slice(f.start, f.end), noDecls); scans.set(k, r); }
+        if (r.classes.size) seeds.push(node);
+        for (const c of r.calls) for (const t of targets(c)) { const l = callers.get(t) ?? []; l.push(node); callers.set(t, l); }
+      }
+    }
+  };
+  for (const [p, info] of headers) visit(p, info, (c) => headerDefs.get(c) ?? []);
+  for (const d of dirs) {
+    for (const sib of d.byPath.values()) {
+      visit(sib.path, sib.info, (c) => sib.info.fns.has(c) ? [`${sib.path}\0${c}`]
+        : [...(headerDefs.get(c) ?? []), ...(d.byName.get(c) ?? []).filter((x) => x !== sib && !x.statics.has(c)).map((x) => `${x.path}\0${c}`)]);
+    }
+  }
+  const marked = new Set<string>(seeds);
+  const queue = [...seeds];
+  while (queue.length) for (const c of callers.get(queue.pop()!) ?? []) if (!marked.has(c)) { marked.add(c); queue.push(c); }
+  return marked;
 }
 
 function relToTree(name: string, treeDir: string, cwd: string | undefined): string {

@@ -8,6 +8,8 @@ import * as os from 'os';
 import * as path from 'path';
 import { analyze } from '../../server/src/analysis';
 import { topLevelIndex } from '../../server/src/c/top-level';
+import { whatIf, type WhatIfInput } from '../../server/src/what-if';
+import type { AnalysisResult } from '../../server/src/analysis-types';
 
 const tree = fs.mkdtempSync(path.join(os.tmpdir(), 'mmlock-xfile-'));
 after(() => fs.rmSync(tree, { recursive: true, force: true }));
@@ -39,6 +41,11 @@ write('mm/nommu.c', `void nommu_take(struct address_space *mapping)
 `);
 const caller = `#include <linux/mm.h>
 
+static int unrelated(int x)
+{
+	return x + 1;
+}
+
 void caller(struct mm_struct *mm, struct address_space *mapping)
 {
 	spin_lock(&mm->page_table_lock);
@@ -57,13 +64,21 @@ async function run(crossFile: boolean) {
 describe('callees in other files of the tree', () => {
   test('a non-static callee of a sibling file is summarised, its site given in its own file', async () => {
     const r = await run(true);
-    assert.deepEqual(r.findings.map((f) => `${f.code}@${f.line}`), ['lock-order@6']);
+    assert.deepEqual(r.findings.map((f) => `${f.code}@${f.line}`), ['lock-order@11']);
     const f = r.findings[0];
     assert.match(f.message, /take_mapping\(\) takes mapping->i_mmap_lock \(i_mmap_lock, at mm\/helpers\.c:8\)/);
   });
 
   test('without crossFile (a plain check) it is not looked for', async () => {
     assert.deepEqual((await run(false)).findings.map((f) => f.code), []);
+  });
+
+  test('what-if reach: a file is reached through a callee in another file; functions that cannot reach an edited class are left out', async () => {
+    const seen: WhatIfInput[] = [];
+    const empty = { findings: [], notes: [], stats: { files: 1, functions: 0, ms: 0 } } as unknown as AnalysisResult;
+    const inputs = ['mm/caller.c', 'mm/helpers.c'].map((f) => ({ name: path.join(tree, f), text: fs.readFileSync(path.join(tree, f), 'utf8') }));
+    await whatIf({ edits: ['i_mmap_lock=mutex'], inputs, tree, runner: async (ins) => { seen.push(...ins); return ins.map(() => [empty, empty]); } });
+    assert.deepEqual(seen.map((i) => [path.basename(i.name), i.skip]), [['caller.c', ['unrelated']], ['helpers.c', []]]);
   });
 
   test('the file-scope index knows static functions and where each definition stands', () => {
