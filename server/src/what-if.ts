@@ -283,92 +283,85 @@ function relevantInputs(inputs: WhatIfInput[], treeDir: string, cwd: string | un
     }
     return d;
   };
+  // First every input's headers (the call graph below needs them all), then the functions from
+  // which an edited class can be reached, then the files and functions that need analysing.
   const seenHeaders = new Map<string, HeaderInfo>();
-  const rels = new Map<WhatIfInput, string>();
-  const kept = inputs.filter((input) => {
-    if (!isCSource(input.name, input.text)) return true;
+  const prepared = inputs.map((input) => {
+    if (!isCSource(input.name, input.text)) return { input };
     const rel = relToTree(input.name, treeDir, cwd);
-    rels.set(input, rel);
     const headers = includedHeaders(rel, input.text, read, cache.headers, profiles[0].iteratorMacros)
       .map((img) => ({ path: img.path, info: infoOf(img.path, img.text) }));
     for (const h of headers) seenHeaders.set(h.path, h.info);
+    const dir = dirOf(rel);
+    return { input, rel, headers, dir };
+  });
+  const marked = markReaching([...dirs.values()], seenHeaders, scanner, siblingScans, noDecls);
+  const out: WhatIfInput[] = [];
+  for (const { input, rel, headers, dir } of prepared) {
+    if (rel === undefined || !headers || !dir) { out.push(input); continue; }
+    const own = dir.byPath.get(rel);
+    // An input that is not the tree's text (an unsaved editor buffer) is analysed whole.
+    if (own && read(rel)?.text !== input.text) { out.push(input); continue; }
+    if (own) {
+      // A file of the tree's directory: reached when one of its functions is.
+      const names = [...own.info.fns.keys()];
+      const reached = names.filter((n) => marked.has(`${rel}\0${n}`));
+      // By name as the reach scanner sees them: a function it does not know is analysed.
+      if (reached.length) out.push({ ...input, skip: names.filter((n) => !marked.has(`${rel}\0${n}`)) });
+      continue;
+    }
+    // Elsewhere: the file's text and the header functions it calls, transitively.
     let decls: DeclIndex[] | undefined;
     const allDecls = () => (decls ??= headers.map((h) => declsOf(h.info)));
-    const own = scanner.scan(stripC(input.text), allDecls);
-    const classes = new Set(own.classes);
-    // Header functions the file calls (static inline wrappers), the functions of its directory's
-    // other files, and what they call in turn.
-    // A name called from another file's function means that file's own definition first
-    // (static ones too), else a header's or a non-static one of the directory, as the analysis has it.
+    const first = scanner.scan(stripC(input.text), allDecls);
+    const classes = new Set(first.classes);
     const seen = new Set<string>();
-    const queue: { name: string; from?: string }[] = [...own.calls].map((name) => ({ name }));
-    const dir = dirOf(rel);
-    const follow = (path: string, info: HeaderInfo, name: string, sibling = false): boolean => {
-      const defs = info.fns.get(name);
-      if (!defs) return false;
-      for (const f of defs) {
-        // Another file's function is scanned once for all inputs, without their declarations
-        // (a field's owner type unknown counts as any owner: more reach, never less).
-        let r = sibling ? siblingScans.get(`${path}\0${f.start}`) : undefined;
-        if (!r) {
-          r = scanner.scan(info.stripped.slice(f.start, f.end), sibling ? noDecls : allDecls);
-          if (sibling) siblingScans.set(`${path}\0${f.start}`, r);
-        }
-        for (const c of r.classes) classes.add(c);
-        for (const c of r.calls) queue.push({ name: c, from: path });
-      }
-      return true;
-    };
+    const queue = [...first.calls];
     while (queue.length) {
-      const { name, from } = queue.pop()!;
-      const home = from !== undefined ? dir.byPath.get(from) : undefined;
-      // Only a name the calling file defines itself depends on who calls it.
-      const local = !!home && home.info.fns.has(name);
-      const key = local ? `${from}\0${name}` : `\0${name}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      if (local) { follow(home!.path, home!.info, name, true); continue; }
-      for (const h of headers) follow(h.path, h.info, name);
-      for (const x of dir.byName.get(name) ?? []) if (x.path !== rel && !x.statics.has(name)) follow(x.path, x.info, name, true);
+      const name = queue.pop()!;
+      if (seen.has(name)) continue;
+      seen.add(name);
+      for (const h of headers) {
+        for (const f of h.info.fns.get(name) ?? []) {
+          const r = scanner.scan(h.info.stripped.slice(f.start, f.end), allDecls);
+          for (const c of r.classes) classes.add(c);
+          for (const c of r.calls) if (!seen.has(c)) queue.push(c);
+        }
+      }
     }
-    return scanner.relevant(classes);
-  });
-  // Within a kept file, only the functions that can reach an edited class (themselves, or through
-  // what they call in any of the files above) can have different findings: the others are left out
-  // of both runs. Marked backwards from the functions that name a class, over the call graph.
-  const marked = markReaching([...dirs.values()], seenHeaders, scanner, siblingScans, noDecls);
-  return kept.map((input) => {
-    const rel = rels.get(input);
-    const dir = rel !== undefined ? dirOf(rel) : NO_DIR;
-    const own = rel !== undefined ? dir.byPath.get(rel) : undefined;
-    if (!own) return input;
-    // By name as the reach scanner sees them: a function it does not know is analysed.
-    return { ...input, skip: [...own.info.fns.keys()].filter((n) => !marked.has(`${rel}\0${n}`)) };
-  });
+    if (scanner.relevant(classes)) out.push(input);
+  }
+  return out;
 }
 
 /**
- * The functions (`path\0name`) from which an edited class can be reached: those whose text names
- * one, and, backwards over calls, every function that calls one of them. A name called in a .c
- * file means that file's own definition when it has one, else the headers' and the non-static ones
- * of the directory (more edges than the analysis takes: more functions marked, never fewer).
+ * The functions (`path\0name`) whose findings an edit can change: the edited classes each one can
+ * reach — named in its text, or in anything it calls, transitively — must make the edit matter
+ * (a changed class, or both classes of a reordered pair). Class sets are carried backwards over
+ * the call graph as bit masks. A name called in a .c file means that file's own definition when it
+ * has one, else the headers' and the non-static ones of the directory (more edges than the
+ * analysis takes: more functions marked, never fewer).
  */
 function markReaching(dirs: { byPath: Map<string, { path: string; info: HeaderInfo; statics: Set<string> }>; byName: Map<string, { path: string; info: HeaderInfo; statics: Set<string> }[]> }[],
   headers: Map<string, HeaderInfo>, scanner: ReachScanner, scans: Map<string, ReturnType<ReachScanner['scan']>>, noDecls: () => DeclIndex[]): Set<string> {
+  const classes = scanner.classes;
+  const bit = new Map(classes.map((c, i) => [c, 2 ** i] as const));
   const callers = new Map<string, string[]>();
-  const seeds: string[] = [];
+  const mask = new Map<string, number>();
   const headerDefs = new Map<string, string[]>();
   for (const [p, info] of headers) for (const n of info.fns.keys()) { const l = headerDefs.get(n) ?? []; l.push(`${p}\0${n}`); headerDefs.set(n, l); }
   const visit = (path: string, info: HeaderInfo, targets: (callee: string) => string[]) => {
     for (const [name, defs] of info.fns) {
       const node = `${path}\0${name}`;
+      let m = mask.get(node) ?? 0;
       for (const f of defs) {
         const k = `${path}\0${f.start}`;
         let r = scans.get(k);
         if (!r) { r = scanner.scan(info.stripped.slice(f.start, f.end), noDecls); scans.set(k, r); }
-        if (r.classes.size) seeds.push(node);
+        for (const c of r.classes) m |= bit.get(c) ?? 0;
         for (const c of r.calls) for (const t of targets(c)) { const l = callers.get(t) ?? []; l.push(node); callers.set(t, l); }
       }
+      mask.set(node, m);
     }
   };
   for (const [p, info] of headers) visit(p, info, (c) => headerDefs.get(c) ?? []);
@@ -378,9 +371,24 @@ function markReaching(dirs: { byPath: Map<string, { path: string; info: HeaderIn
         : [...(headerDefs.get(c) ?? []), ...(d.byName.get(c) ?? []).filter((x) => x !== sib && !x.statics.has(c)).map((x) => `${x.path}\0${c}`)]);
     }
   }
-  const marked = new Set<string>(seeds);
-  const queue = [...seeds];
-  while (queue.length) for (const c of callers.get(queue.pop()!) ?? []) if (!marked.has(c)) { marked.add(c); queue.push(c); }
+  // A caller reaches what its callees reach.
+  const queue = [...mask].filter(([, m]) => m !== 0).map(([n]) => n);
+  while (queue.length) {
+    const n = queue.pop()!;
+    const m = mask.get(n) ?? 0;
+    for (const c of callers.get(n) ?? []) {
+      const before = mask.get(c) ?? 0;
+      if ((before | m) !== before) { mask.set(c, before | m); queue.push(c); }
+    }
+  }
+  const relevant = new Map<number, boolean>();
+  const marked = new Set<string>();
+  for (const [n, m] of mask) {
+    if (!m) continue;
+    let v = relevant.get(m);
+    if (v === undefined) relevant.set(m, (v = scanner.relevant(new Set(classes.filter((c) => (m & bit.get(c)!) !== 0)))));
+    if (v) marked.add(n);
+  }
   return marked;
 }
 

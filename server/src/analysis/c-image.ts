@@ -27,6 +27,8 @@ export interface CImage extends FunctionSource {
 
 export interface ImageOptions {
   iteratorMacros?: string[];
+  /** See ParseOptions.parseFrom. */
+  parseFrom?: { index: number; row: number };
   /** Lines that hunk-only synthesis made up: functions containing them are fragments. */
   syntheticLines?: number[];
   /** An earlier version of the same file: parsed incrementally from its tree (a series, an edit). */
@@ -80,7 +82,7 @@ export function makeSiblingSource(path: string, text: string, opts: ImageOptions
         const lineStart = text.lastIndexOf('\n', span.start - 1) + 1;
         let rows = 0;
         for (let i = text.indexOf('\n'); i >= 0 && i < lineStart; i = text.indexOf('\n', i + 1)) rows++;
-        img = makeImage(path, '\n'.repeat(rows) + text.slice(lineStart, span.end) + '\n', opts);
+        img = makeImage(path, '\n'.repeat(rows) + text.slice(lineStart, span.end) + '\n', { ...opts, parseFrom: { index: rows, row: rows } });
       }
       parsed.set(name, img);
     }
@@ -125,7 +127,7 @@ function textIndex(text: string): { declares(name: string): boolean; definesFunc
 export function makeImage(path: string, text: string, opts: ImageOptions = {}): CImage {
   const file = opts.base
     ? reparseC(opts.base, text, undefined, { iteratorMacros: opts.iteratorMacros })
-    : parseC(text, { iteratorMacros: opts.iteratorMacros });
+    : parseC(text, { iteratorMacros: opts.iteratorMacros, parseFrom: opts.parseFrom });
   const byName = new Map<string, CFunction>();
   for (const f of file.functions) if (!byName.has(f.name)) byName.set(f.name, f);
   const inputs = new Map<CFunction, FunctionInput>();

@@ -11,6 +11,9 @@ import type { CFile } from './types';
 export interface ParseOptions extends NeutralizeOptions {
   /** Stop parsing (parseC throws ParseCancelled) when this signal is aborted. */
   signal?: AbortSignal;
+  /** Parse from this offset (at the start of line `row`) on: the text before it is only padding
+   *  that keeps offsets and lines those of a larger file, and lexing it would cost. */
+  parseFrom?: { index: number; row: number };
 }
 
 export class ParseCancelled extends Error {
@@ -56,8 +59,10 @@ function theParser(): TSParser {
 function runParse(text: string, old: Tree | null, opts: ParseOptions): Tree {
   const p = theParser();
   const signal = opts.signal;
-  const tree = signal
-    ? p.parse(text, old, { progressCallback: () => signal.aborted })
+  const from = opts.parseFrom;
+  const includedRanges = from ? [{ startIndex: from.index, endIndex: 0xffffffff, startPosition: { row: from.row, column: 0 }, endPosition: { row: 0xffffffff, column: 0xffffffff } }] : undefined;
+  const tree = signal || includedRanges
+    ? p.parse(text, old, { ...(signal ? { progressCallback: () => signal.aborted } : {}), ...(includedRanges ? { includedRanges } : {}) })
     : p.parse(text, old);
   if (!tree) { p.reset(); throw new ParseCancelled(); }
   return tree;
