@@ -6,6 +6,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { capText, topLevelIndex } from '../../server/src/c/top-level';
 import { initParser, parseC, disposeC } from '../../server/src/c/parser';
+import { iteratorMacrosDefinedIn } from '../../server/src/c/macro-rules';
 
 const header = `
 #ifndef _LINUX_X_H
@@ -75,4 +76,11 @@ test('capText: keeps whole file-scope definitions up to the limit and says the f
   const none = capText('static void f(void)\n{\n\tg();\n\th();\n}\n', 25);
   assert.equal(none.text, 'static void f(void)\n{\n');
   assert.equal(none.cutLine, 3);
+});
+
+test('iteratorMacrosDefinedIn: the iterator macros a file defines, for parsing one of its functions alone', () => {
+  const text = '#define for_each_thing(t, l) \\\n\tfor ((t) = (l); (t); (t) = (t)->next)\n#define for_each_big(t, l) for_each_thing(t, l) if ((t)->big)\n#define NOT_A_LOOP(x) ((x) + 1)\n';
+  assert.deepEqual(iteratorMacrosDefinedIn(text, []).sort(), ['for_each_big', 'for_each_thing']);
+  assert.deepEqual(iteratorMacrosDefinedIn(text, ['for_each_thing']), ['for_each_big']);
+  assert.deepEqual(iteratorMacrosDefinedIn('int x;\n', []), []);
 });

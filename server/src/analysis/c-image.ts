@@ -3,6 +3,7 @@
 import { parseC, disposeC, reparseC } from '../c/parser';
 import { globalTypes, structFields } from '../c/declarations';
 import { topLevelIndex, type TopLevelIndex } from '../c/top-level';
+import { iteratorMacrosDefinedIn } from '../c/macro-rules';
 import type { CFile, CFunction } from '../c/types';
 import { toAst, Ast, lineStarts } from '../sim/ast';
 import type { FunctionInput } from '../sim/interpret';
@@ -38,40 +39,37 @@ export interface ImageOptions {
 /**
  * An image whose text is parsed only when a lookup may find something in it: a header included
  * by a patched file is mostly never needed (the callee or struct is not in it), and parsing all of
- * them would dominate a small check.
+ * them would dominate a small check. A function is parsed alone (definitionsIn); globals and
+ * struct fields need the whole text parsed.
  */
 export function makeLazyImage(path: string, text: string, opts: ImageOptions = {}): CImage {
   let img: CImage | undefined;
   const get = (): CImage => img ?? (img = makeImage(path, text, opts));
   const ix = textIndex(text);
+  const defs = definitionsIn(path, text, opts);
   const lazy: CImage = {
     path, text, declares: ix.declares, definesStruct: ix.definesStruct,
     get file() { return get().file; },
     get byName() { return get().byName; },
     input: (fn) => get().input(fn),
-    lookup: (name) => (ix.definesFunction(name) ? get().lookup(name) : undefined),
+    lookup: (name) => (ix.definesFunction(name) ? defs.input(defs.definition(name)) : undefined),
     globals: () => get().globals(),
     fields: () => get().fields(),
-    dispose: () => img?.dispose(),
+    dispose: () => { img?.dispose(); defs.dispose(); },
   };
   return lazy;
 }
 
 /**
- * Another .c file of the tree, asked only for its non-static functions (a callee defined in
- * mm/rmap.c called from mm/mmap.c). Parsing all of it for one callee would double the cost of a
- * whole-tree check, so the definition alone is parsed, behind as many newlines as precede it:
- * lines and columns are those of the file, and the text is the definition's own.
+ * The definitions of a text's functions, each parsed alone when first asked for, behind as many
+ * newlines as precede it (lines and columns are those of the file; the parser starts at the
+ * definition, so the padding costs nothing). Iterator macros the text defines are known to each.
  */
-export function makeSiblingSource(path: string, text: string, opts: ImageOptions = {}): FunctionSource & { dispose(): void } {
+function definitionsIn(path: string, text: string, opts: ImageOptions) {
   let top: TopLevelIndex | undefined;
-  let heads: Set<string> | undefined;
+  let macros: string[] | undefined;
   const parsed = new Map<string, CImage | null>();
-  /** The definition of `name` in this file, parsed alone (static or not). */
   const definition = (name: string): CFunction | undefined => {
-    // Kernel style starts a definition's line at column 0 (`static int foo(`, `foo(` under its
-    // return type): one regex pass rules a file out for most names before it is tokenised.
-    if (!top && !(heads ??= definitionHeads(text)).has(name)) return undefined;
     top ??= topLevelIndex(text);
     if (!top.functions.has(name)) return undefined;
     let img = parsed.get(name);
@@ -82,21 +80,42 @@ export function makeSiblingSource(path: string, text: string, opts: ImageOptions
         const lineStart = text.lastIndexOf('\n', span.start - 1) + 1;
         let rows = 0;
         for (let i = text.indexOf('\n'); i >= 0 && i < lineStart; i = text.indexOf('\n', i + 1)) rows++;
-        img = makeImage(path, '\n'.repeat(rows) + text.slice(lineStart, span.end) + '\n', { ...opts, parseFrom: { index: rows, row: rows } });
+        macros ??= [...(opts.iteratorMacros ?? []), ...iteratorMacrosDefinedIn(text, opts.iteratorMacros ?? [])];
+        img = makeImage(path, '\n'.repeat(rows) + text.slice(lineStart, span.end) + '\n', { ...opts, iteratorMacros: macros, parseFrom: { index: rows, row: rows } });
       }
       parsed.set(name, img);
     }
     return img?.byName.get(name);
   };
-  const input = (fn: CFunction | undefined) => (fn ? parsed.get(fn.name)!.input(fn) : undefined);
+  return {
+    definition,
+    index: () => (top ??= topLevelIndex(text)),
+    indexed: () => top !== undefined,
+    input: (fn: CFunction | undefined) => (fn ? parsed.get(fn.name)?.input(fn) : undefined),
+    dispose: () => { for (const i of parsed.values()) i?.dispose(); parsed.clear(); },
+  };
+}
+
+/**
+ * Another .c file of the tree, asked only for its non-static functions (a callee defined in
+ * mm/rmap.c called from mm/mmap.c), and, from its own functions, for its static ones. Parsing all
+ * of it for one callee would double the cost of a whole-tree check: definitions are parsed alone.
+ */
+export function makeSiblingSource(path: string, text: string, opts: ImageOptions = {}): FunctionSource & { dispose(): void } {
+  let heads: Set<string> | undefined;
+  const defs = definitionsIn(path, text, opts);
+  // Kernel style starts a definition's line at column 0 (`static int foo(`, `foo(` under its
+  // return type): one regex pass rules a file out for most names before it is tokenised.
+  const definition = (name: string): CFunction | undefined =>
+    (!defs.indexed() && !(heads ??= definitionHeads(text)).has(name) ? undefined : defs.definition(name));
   return {
     lookup: (name) => {
-      if (top && (!top.functions.has(name) || top.statics.has(name))) return undefined;
+      if (defs.indexed() && (!defs.index().functions.has(name) || defs.index().statics.has(name))) return undefined;
       const fn = definition(name);
-      return fn && !fn.isStatic ? input(fn) : undefined;
+      return fn && !fn.isStatic ? defs.input(fn) : undefined;
     },
-    sibling: { path, lookupLocal: (name) => input(definition(name)) },
-    dispose: () => { for (const i of parsed.values()) i?.dispose(); parsed.clear(); },
+    sibling: { path, lookupLocal: (name) => defs.input(definition(name)) },
+    dispose: defs.dispose,
   };
 }
 

@@ -1,6 +1,6 @@
 // The neutralizer's rewrites of macro calls into plain C of the same length (see neutralize.ts).
 import { DECL_MACROS, TAG_WORDS, TYPE_WORDS } from './kernel-macros';
-import { Dir, Tok } from './scanner';
+import { Dir, scan, Tok } from './scanner';
 import { argRanges, hasNewline, nextSig, pad, type Work } from './token-utils';
 
 /** Kernel convention: macros are upper case (`PAGEFLAG`, `__CLEARPAGEFLAG`, `DEFINE_PER_CPU`). */
@@ -25,6 +25,15 @@ export function learnIteratorDefines(w: Work, known: Set<string>): void {
     const m = /^#[ \t]*define[ \t]+([A-Za-z_]\w*)\([^)]*\)[ \t]*(?:\\\r?\n[ \t]*)*([A-Za-z_]\w*)[ \t]*\(/.exec(text.slice(t.start[i], Math.min(t.end[i], t.start[i] + 400)));
     if (m && (m[2] === 'for' || isIterator(m[2], known))) known.add(m[1]);
   }
+}
+
+/** The iterator macros a text defines (learnIteratorDefines), for parsing one of its functions alone. */
+export function iteratorMacrosDefinedIn(text: string, known: string[]): string[] {
+  if (!text.includes('#')) return [];
+  const t = scan(text);
+  const set = new Set(known);
+  learnIteratorDefines({ text, t, removed: new Uint8Array(t.count), edits: [] }, set);
+  return [...set].filter((x) => !known.includes(x));
 }
 
 /** `name(args)` -> `while(args)` padded; empty args become `while(1)`. */
