@@ -13,11 +13,11 @@ import { fsTree } from './source/tree';
 import type { TreeReader } from './source/tree';
 import { materializeSeries } from './source/materialize';
 import type { SourceFile } from './source/types';
-import { CImage, makeImage, makeSiblingSource } from './analysis/c-image';
+import { CImage, makeImage, makeLazyImage, makeSiblingSource } from './analysis/c-image';
 import { includedHeaders, ReadFile } from './analysis/headers';
 import { ResultStore, SummaryProvider, type FunctionSource } from './analysis/summaries';
 import { chooseProfile, ChosenProfile, finish } from './analysis/profile-choice';
-import type { FunctionResult, RawFinding } from './sim/interpret';
+import type { FunctionInput, FunctionResult, RawFinding } from './sim/interpret';
 import type { Summary } from './sim/summary-types';
 import { addDeadlockFindings, type DeadlockMemo } from './analysis/deadlock-findings';
 import { hashText } from './text-hash';
@@ -60,6 +60,17 @@ function imageFor(cache: AnalysisCache, run: number, p: string, text: string, ma
   const img = makeImage(p, text, { iteratorMacros: macros, syntheticLines: synthetic, base: cache.latest.get(p)?.file });
   cache.images.set(key, { img, run });
   cache.latest.set(p, img);
+  return img;
+}
+
+/** A lazy image of `text` at `p` (functions parsed one at a time), kept for the next run too: a
+ *  what-if analyses each file under two profiles. */
+function lazyImageFor(cache: AnalysisCache, run: number, p: string, text: string, macros: string[]): CImage {
+  const key = `lazy\0${p}\0${macros.join(',')}\0${hashText(text)}`;
+  const hit = cache.images.get(key);
+  if (hit) { hit.run = run; return hit.img; }
+  const img = makeLazyImage(p, text, { iteratorMacros: macros });
+  cache.images.set(key, { img, run });
   return img;
 }
 
@@ -139,8 +150,12 @@ async function analyzeCFile(opts: AnalyzeOptions, tree: TreeReader | null, cache
   // What-if runs analyse each file twice (base and edited profile): the same image serves both.
   const editor = !!collect.sites || !!opts.shareResults;
   const run = ++cache.run;
-  const img = editor ? imageFor(cache, run, rel, capped.text, chosen.profile.iteratorMacros, [])
-    : makeImage(rel, capped.text, { iteratorMacros: chosen.profile.iteratorMacros });
+  // What-if: most functions are left out, so the others are parsed one by one (the file is parsed
+  // whole only if its globals or struct fields are asked for).
+  const skip = opts.skipFunctions ? new Set(opts.skipFunctions) : undefined;
+  const img = skip ? lazyImageFor(cache, run, rel, capped.text, chosen.profile.iteratorMacros)
+    : editor ? imageFor(cache, run, rel, capped.text, chosen.profile.iteratorMacros, [])
+      : makeImage(rel, capped.text, { iteratorMacros: chosen.profile.iteratorMacros });
   const headers = includedHeaders(rel, capped.text, readerWith(tree, new Map(), 'tree'), cache.headers, chosen.profile.iteratorMacros);
   const siblings = opts.crossFile ? siblingSources(rel, new Set([rel]), tree, cache, chosen.profile.iteratorMacros) : [];
   const provider = providerFor([img, ...headers], chosen, editor || siblings.length || opts.shareResults ? cache.results : undefined, siblings, opts.shareResults);
@@ -150,12 +165,14 @@ async function analyzeCFile(opts: AnalyzeOptions, tree: TreeReader | null, cache
   const traces: Trace[] = [];
   const notes: string[] = [];
   try {
-    const skip = opts.skipFunctions?.length ? new Set(opts.skipFunctions) : undefined;
-    for (const fn of img.file.functions) {
+    // (A text whose braces do not balance has no index of definitions: then the whole file.)
+    const names = skip ? img.definitions?.names() ?? [] : [];
+    const list = names.length ? names.filter((n) => !skip!.has(n)).map((n) => img.definitions!.definition(n)).filter((d) => !!d)
+      : img.file.functions.filter((fn) => !skip?.has(fn.name)).map((fn) => ({ fn, input: undefined as FunctionInput | undefined }));
+    for (const { fn, input: given } of list) {
       if (opts.signal?.aborted) throw new Error('cancelled');
       if (collect.only && !collect.only.includes(fn.name)) continue;
-      if (skip?.has(fn.name)) continue;
-      const input = img.input(fn);
+      const input = given ?? img.input(fn);
       const r = provider.resultOf(input, !!(collect.sites || collect.traces), { sites: collect.sites, traces: collect.traces })
         ?? provider.resultOf(input, true);
       if (!r) continue;
@@ -166,13 +183,13 @@ async function analyzeCFile(opts: AnalyzeOptions, tree: TreeReader | null, cache
       if (collect.traces) traces.push(...r.traces);
     }
   } finally {
-    if (editor) evictImages(cache);
+    if (editor || skip) evictImages(cache);
     else img.dispose();
   }
   if (capped.cutLine !== undefined) findings.push(sizeLimit(rel, capped.cutLine));
   const result: AnalysisResult = {
     profile: { id: chosen.profile.id, origin: chosen.origin }, mode: 'c-file', findings: sortFindings(findings),
-    functions, sites, notes, stats: { files: 1, functions: img.file.functions.length, ms: Date.now() - started },
+    functions, sites, notes, stats: { files: 1, functions: img.definitions ? img.definitions.names().length : img.file.functions.length, ms: Date.now() - started },
   };
   return { result, traces, chosen };
 }

@@ -24,6 +24,9 @@ export interface CImage extends FunctionSource {
   byName: Map<string, CFunction>;
   input(fn: CFunction): FunctionInput;
   dispose(): void;
+  /** Lazy images: the file's functions in text order (first definition of each name), each parsed
+   *  alone when asked for with `definition`. */
+  definitions?: { names(): string[]; definition(name: string): { fn: CFunction; input: FunctionInput } | undefined };
 }
 
 export interface ImageOptions {
@@ -56,6 +59,10 @@ export function makeLazyImage(path: string, text: string, opts: ImageOptions = {
     globals: () => get().globals(),
     fields: () => get().fields(),
     dispose: () => { img?.dispose(); defs.dispose(); },
+    definitions: {
+      names: () => [...defs.index().spans].sort((a, b) => a[1].start - b[1].start).map(([n]) => n),
+      definition: (name) => { const fn = defs.definition(name); const input = defs.input(fn); return fn && input ? { fn, input } : undefined; },
+    },
   };
   return lazy;
 }
