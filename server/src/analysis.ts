@@ -51,26 +51,17 @@ export function createCache(): AnalysisCache {
   return { headers: new Map(), profiles: new Map(), files: new Map(), results: new ResultStore(), images: new Map(), latest: new Map(), run: 0, deadlocks: new Map(), siblings: new Map() };
 }
 
-/** The parsed image of `text` at `p`, kept across runs: parsed once per distinct text, a later
- *  version of a file incrementally from the newest one before it. */
-function imageFor(cache: AnalysisCache, run: number, p: string, text: string, macros: string[], synthetic: number[]): CImage {
-  const key = `${p}\0${macros.join(',')}\0${hashText(text)}\0${synthetic.join(',')}`;
+/** The image of `text` at `p`, kept across runs: parsed once per distinct text, a later version of
+ *  a file incrementally from the newest one before it. `lazy`: functions parsed one at a time when
+ *  asked for (a what-if, which analyses a few functions of a file under two profiles). */
+function imageFor(cache: AnalysisCache, run: number, p: string, text: string, macros: string[], synthetic: number[], lazy = false): CImage {
+  const key = `${lazy ? 'lazy\0' : ''}${p}\0${macros.join(',')}\0${hashText(text)}\0${synthetic.join(',')}`;
   const hit = cache.images.get(key);
   if (hit) { hit.run = run; return hit.img; }
-  const img = makeImage(p, text, { iteratorMacros: macros, syntheticLines: synthetic, base: cache.latest.get(p)?.file });
+  const img = lazy ? makeLazyImage(p, text, { iteratorMacros: macros })
+    : makeImage(p, text, { iteratorMacros: macros, syntheticLines: synthetic, base: cache.latest.get(p)?.file });
   cache.images.set(key, { img, run });
-  cache.latest.set(p, img);
-  return img;
-}
-
-/** A lazy image of `text` at `p` (functions parsed one at a time), kept for the next run too: a
- *  what-if analyses each file under two profiles. */
-function lazyImageFor(cache: AnalysisCache, run: number, p: string, text: string, macros: string[]): CImage {
-  const key = `lazy\0${p}\0${macros.join(',')}\0${hashText(text)}`;
-  const hit = cache.images.get(key);
-  if (hit) { hit.run = run; return hit.img; }
-  const img = makeLazyImage(p, text, { iteratorMacros: macros });
-  cache.images.set(key, { img, run });
+  if (!lazy) cache.latest.set(p, img);
   return img;
 }
 
@@ -153,8 +144,7 @@ async function analyzeCFile(opts: AnalyzeOptions, tree: TreeReader | null, cache
   // What-if: most functions are left out, so the others are parsed one by one (the file is parsed
   // whole only if its globals or struct fields are asked for).
   const skip = opts.skipFunctions ? new Set(opts.skipFunctions) : undefined;
-  const img = skip ? lazyImageFor(cache, run, rel, capped.text, chosen.profile.iteratorMacros)
-    : editor ? imageFor(cache, run, rel, capped.text, chosen.profile.iteratorMacros, [])
+  const img = skip || editor ? imageFor(cache, run, rel, capped.text, chosen.profile.iteratorMacros, [], !!skip)
       : makeImage(rel, capped.text, { iteratorMacros: chosen.profile.iteratorMacros });
   const headers = includedHeaders(rel, capped.text, readerWith(tree, new Map(), 'tree'), cache.headers, chosen.profile.iteratorMacros);
   const siblings = opts.crossFile ? siblingSources(rel, new Set([rel]), tree, cache, chosen.profile.iteratorMacros) : [];
@@ -164,9 +154,9 @@ async function analyzeCFile(opts: AnalyzeOptions, tree: TreeReader | null, cache
   const functions: FunctionReport[] = [];
   const traces: Trace[] = [];
   const notes: string[] = [];
+  // (A text whose braces do not balance has no index of definitions: then the whole file.)
+  const names = skip ? img.definitions?.names() ?? [] : [];
   try {
-    // (A text whose braces do not balance has no index of definitions: then the whole file.)
-    const names = skip ? img.definitions?.names() ?? [] : [];
     const list = names.length ? names.filter((n) => !skip!.has(n)).map((n) => img.definitions!.definition(n)).filter((d) => !!d)
       : img.file.functions.filter((fn) => !skip?.has(fn.name)).map((fn) => ({ fn, input: undefined as FunctionInput | undefined }));
     for (const { fn, input: given } of list) {
@@ -189,7 +179,7 @@ async function analyzeCFile(opts: AnalyzeOptions, tree: TreeReader | null, cache
   if (capped.cutLine !== undefined) findings.push(sizeLimit(rel, capped.cutLine));
   const result: AnalysisResult = {
     profile: { id: chosen.profile.id, origin: chosen.origin }, mode: 'c-file', findings: sortFindings(findings),
-    functions, sites, notes, stats: { files: 1, functions: img.definitions ? img.definitions.names().length : img.file.functions.length, ms: Date.now() - started },
+    functions, sites, notes, stats: { files: 1, functions: names.length || img.file.functions.length, ms: Date.now() - started },
   };
   return { result, traces, chosen };
 }
@@ -339,7 +329,16 @@ function providerFor(images: CImage[], chosen: ChosenProfile, store?: ResultStor
 }
 
 /** Built only without CONFIG_MMU (mm/Makefile): its definitions would shadow the MMU ones. */
-export const NOMMU_ONLY: ReadonlySet<string> = new Set(['mm/nommu.c']);
+const NOMMU_ONLY: ReadonlySet<string> = new Set(['mm/nommu.c']);
+
+/** The .c files of the tree in the directory of `rel` (a tree path), `rel` included, whose
+ *  definitions a call from `rel` may reach; [] when `rel` is not in the tree. */
+export function directoryFiles(rel: string, tree: TreeReader | null): string[] {
+  if (!tree?.list || !rel.endsWith('.c') || rel.startsWith('/') || rel.startsWith('..')) return [];
+  const dir = path.posix.dirname(rel);
+  return tree.list(dir === '.' ? '' : dir).filter((n) => n.endsWith('.c')).map((n) => (dir === '.' ? n : `${dir}/${n}`))
+    .filter((p) => !NOMMU_ONLY.has(p) || NOMMU_ONLY.has(rel));
+}
 
 /**
  * The other .c files in the directory of `rel` in the tree, as sources of non-static callees
@@ -347,17 +346,13 @@ export const NOMMU_ONLY: ReadonlySet<string> = new Set(['mm/nommu.c']);
  * files and the headers; each definition is parsed alone, when first called.
  */
 function siblingSources(rel: string, skip: Set<string>, tree: TreeReader | null, cache: AnalysisCache, macros: string[]): FunctionSource[] {
-  if (!tree?.list || !rel.endsWith('.c') || rel.startsWith('/') || rel.startsWith('..')) return [];
-  const dir = path.posix.dirname(rel);
   const out: FunctionSource[] = [];
-  for (const name of tree.list(dir === '.' ? '' : dir)) {
-    if (!name.endsWith('.c')) continue;
-    const p = dir === '.' ? name : `${dir}/${name}`;
-    if (skip.has(p) || (NOMMU_ONLY.has(p) && !NOMMU_ONLY.has(rel))) continue;
+  for (const p of directoryFiles(rel, tree)) {
+    if (skip.has(p)) continue;
     const key = `${p}\0${macros.join(',')}`;
     let src = cache.siblings.get(key);
     if (src === undefined) {
-      const t = tree.read(p);
+      const t = tree!.read(p); // directoryFiles is empty without a tree
       src = t === undefined || t.length > MAX_TEXT ? null : makeSiblingSource(p, t, { iteratorMacros: macros });
       cache.siblings.set(key, src);
     }

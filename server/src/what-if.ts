@@ -8,7 +8,7 @@
 // header function they call) can name a class the edit changes, or both classes of a pair whose
 // order it changes, are analysed — twice; the others cannot differ (model/profile-edit-reach.ts).
 import * as path from 'path';
-import { analyze, createCache, isCSource, NOMMU_ONLY, type AnalysisCache } from './analysis';
+import { analyze, createCache, directoryFiles, isCSource, type AnalysisCache } from './analysis';
 import { topLevelIndex } from './c/top-level';
 import type { AnalysisResult, ShareResults } from './analysis-types';
 import { hashText } from './text-hash';
@@ -227,6 +227,11 @@ function inProcessRunner(opts: WhatIfOptions, cache: AnalysisCache, share?: Shar
 // ------------------------------------------------------------------ which inputs the edit can affect
 
 interface HeaderInfo { stripped: string; decls?: DeclIndex; fns: Map<string, { start: number; end: number }[]> }
+/** A .c file of an input's directory in the tree. */
+interface Sibling { path: string; info: HeaderInfo; statics: Set<string> }
+/** A directory's .c files, and which of them define each name. */
+interface Dir { byPath: Map<string, Sibling>; byName: Map<string, Sibling[]> }
+type Scan = ReturnType<ReachScanner['scan']>;
 
 function relevantInputs(inputs: WhatIfInput[], treeDir: string, cwd: string | undefined, tree: TreeReader, reach: EditReach,
   profiles: Profile[], cache: AnalysisCache): WhatIfInput[] {
@@ -258,22 +263,14 @@ function relevantInputs(inputs: WhatIfInput[], treeDir: string, cwd: string | un
   const declsOf = (h: HeaderInfo) => (h.decls ??= declIndex(h.stripped));
   // The analysis follows callees into the other .c files of a file's directory (crossFile), so
   // the reach does too: a file is reached when a function it calls there can name the class.
-  type Sibling = { path: string; info: HeaderInfo; statics: Set<string> };
-  const siblingScans = new Map<string, ReturnType<ReachScanner['scan']>>();
-  const noDecls = (): DeclIndex[] => [];
-  /** A directory's .c files, and which of them define each name. */
-  type Dir = { byPath: Map<string, Sibling>; byName: Map<string, Sibling[]> };
   const dirs = new Map<string, Dir>();
-  const NO_DIR: Dir = { byPath: new Map(), byName: new Map() };
   const dirOf = (rel: string): Dir => {
-    if (!tree.list || !rel.endsWith('.c') || rel.startsWith('/')) return NO_DIR;
     const dir = path.posix.dirname(rel);
     let d = dirs.get(dir);
     if (!d) {
       d = { byPath: new Map(), byName: new Map() };
-      for (const name of tree.list(dir === '.' ? '' : dir)) {
-        const p = dir === '.' ? name : `${dir}/${name}`;
-        const t = name.endsWith('.c') && !NOMMU_ONLY.has(p) ? read(p) : undefined;
+      for (const p of directoryFiles(rel, tree)) {
+        const t = read(p);
         if (!t) continue;
         const sib: Sibling = { path: p, info: infoOf(p, t.text), statics: topLevelIndex(t.text).statics };
         d.byPath.set(p, sib);
@@ -295,7 +292,7 @@ function relevantInputs(inputs: WhatIfInput[], treeDir: string, cwd: string | un
     const dir = dirOf(rel);
     return { input, rel, headers, dir };
   });
-  const marked = markReaching([...dirs.values()], seenHeaders, scanner, siblingScans, noDecls);
+  const marked = markReaching([...dirs.values()], seenHeaders, scanner);
   const out: WhatIfInput[] = [];
   for (const { input, rel, headers, dir } of prepared) {
     if (rel === undefined || !headers || !dir) { out.push(input); continue; }
@@ -342,8 +339,8 @@ function relevantInputs(inputs: WhatIfInput[], treeDir: string, cwd: string | un
  * has one, else the headers' and the non-static ones of the directory (more edges than the
  * analysis takes: more functions marked, never fewer).
  */
-function markReaching(dirs: { byPath: Map<string, { path: string; info: HeaderInfo; statics: Set<string> }>; byName: Map<string, { path: string; info: HeaderInfo; statics: Set<string> }[]> }[],
-  headers: Map<string, HeaderInfo>, scanner: ReachScanner, scans: Map<string, ReturnType<ReachScanner['scan']>>, noDecls: () => DeclIndex[]): Set<string> {
+function markReaching(dirs: Dir[], headers: Map<string, HeaderInfo>, scanner: ReachScanner): Set<string> {
+  const noDecls = (): DeclIndex[] => [];
   const classes = scanner.classes;
   const bit = new Map(classes.map((c, i) => [c, 2 ** i] as const));
   const callers = new Map<string, string[]>();
@@ -355,9 +352,8 @@ function markReaching(dirs: { byPath: Map<string, { path: string; info: HeaderIn
       const node = `${path}\0${name}`;
       let m = mask.get(node) ?? 0;
       for (const f of defs) {
-        const k = `${path}\0${f.start}`;
-        let r = scans.get(k);
-        if (!r) { r = scanner.scan(info.stripped.slice(f.start, f.end), noDecls); scans.set(k, r); }
+        // Without the includers' declarations: a field's owner type unknown counts as any owner.
+        const r: Scan = scanner.scan(info.stripped.slice(f.start, f.end), noDecls);
         for (const c of r.classes) m |= bit.get(c) ?? 0;
         for (const c of r.calls) for (const t of targets(c)) { const l = callers.get(t) ?? []; l.push(node); callers.set(t, l); }
       }

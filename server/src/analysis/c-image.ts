@@ -75,7 +75,15 @@ export function makeLazyImage(path: string, text: string, opts: ImageOptions = {
 function definitionsIn(path: string, text: string, opts: ImageOptions) {
   let top: TopLevelIndex | undefined;
   let macros: string[] | undefined;
+  let starts: Int32Array | undefined;
   const parsed = new Map<string, CImage | null>();
+  /** The 0-based line that starts at `offset` (a line start). */
+  const rowAt = (offset: number): number => {
+    starts ??= lineStarts(text);
+    let lo = 0, hi = starts.length - 1;
+    while (lo < hi) { const mid = (lo + hi + 1) >> 1; if (starts[mid] <= offset) lo = mid; else hi = mid - 1; }
+    return lo;
+  };
   const definition = (name: string): CFunction | undefined => {
     top ??= topLevelIndex(text);
     if (!top.functions.has(name)) return undefined;
@@ -85,8 +93,7 @@ function definitionsIn(path: string, text: string, opts: ImageOptions) {
       img = null;
       if (span) {
         const lineStart = text.lastIndexOf('\n', span.start - 1) + 1;
-        let rows = 0;
-        for (let i = text.indexOf('\n'); i >= 0 && i < lineStart; i = text.indexOf('\n', i + 1)) rows++;
+        const rows = rowAt(lineStart);
         macros ??= [...(opts.iteratorMacros ?? []), ...iteratorMacrosDefinedIn(text, opts.iteratorMacros ?? [])];
         img = makeImage(path, '\n'.repeat(rows) + text.slice(lineStart, span.end) + '\n', { ...opts, iteratorMacros: macros, parseFrom: { index: rows, row: rows } });
       }

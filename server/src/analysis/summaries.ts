@@ -208,17 +208,18 @@ export class SummaryProvider {
     const fn = this.calleeOf(name, file);
     if (!fn) return undefined;
     const sum = this.resultOf(fn, false)?.summary;
-    if (!sum || fn.file === file || !this.isSibling(fn.file)) return sum;
+    if (!sum || fn.file === file || !this.siblingAt(fn.file)) return sum;
     return balancedView(sum);
   }
 
-  private isSibling(file: string): boolean {
+  /** The source that is the tree's other file `file`, if any. */
+  private siblingAt(file: string): NonNullable<FunctionSource['sibling']> | undefined {
     let local = this.siblingByPath.get(file);
     if (local === undefined) {
       local = this.sources.find((s) => s.sibling?.path === file)?.sibling ?? null;
       this.siblingByPath.set(file, local);
     }
-    return local !== null;
+    return local ?? undefined;
   }
 
   find(name: string): FunctionInput | undefined {
@@ -233,15 +234,8 @@ export class SummaryProvider {
   /** The definition `name` means in `file`: its own (static ones too) when `file` is another file
    *  of the tree searched for callees; else the first of the sources that has it. */
   private calleeOf(name: string, file: string | undefined): FunctionInput | undefined {
-    if (file !== undefined) {
-      let local = this.siblingByPath.get(file);
-      if (local === undefined) {
-        local = this.sources.find((s) => s.sibling?.path === file)?.sibling ?? null;
-        this.siblingByPath.set(file, local);
-      }
-      const own = local?.lookupLocal(name);
-      if (own) return own;
-    }
+    const own = file !== undefined ? this.siblingAt(file)?.lookupLocal(name) : undefined;
+    if (own) return own;
     return this.find(name);
   }
 
