@@ -13,7 +13,7 @@ import { fsTree } from './source/tree';
 import type { TreeReader } from './source/tree';
 import { materializeSeries } from './source/materialize';
 import type { SourceFile } from './source/types';
-import { CImage, makeImage, makeLazyImage, makeSiblingSource } from './analysis/c-image';
+import { CImage, directorySource, headsIndex, makeImage, makeLazyImage, makeSiblingSource, type SiblingSource } from './analysis/c-image';
 import { includedHeaders, ReadFile } from './analysis/headers';
 import { ResultStore, SummaryProvider, type FunctionSource } from './analysis/summaries';
 import { chooseProfile, ChosenProfile, finish } from './analysis/profile-choice';
@@ -41,11 +41,9 @@ export interface AnalysisCache {
   run: number;
   /** The deadlock explorer's recent answers, by trace content. */
   deadlocks: DeadlockMemo;
-  /** The tree's other .c files, asked for the definitions of non-static callees. */
-  siblings: Map<string, SiblingSource | null>;
+  /** The tree's other .c files, asked for the definitions of non-static callees, by directory. */
+  siblings: Map<string, { files: SiblingSource[]; byName: Map<string, SiblingSource[]> }>;
 }
-
-type SiblingSource = FunctionSource & { dispose(): void };
 
 export function createCache(): AnalysisCache {
   return { headers: new Map(), profiles: new Map(), files: new Map(), results: new ResultStore(), images: new Map(), latest: new Map(), run: 0, deadlocks: new Map(), siblings: new Map() };
@@ -346,19 +344,20 @@ export function directoryFiles(rel: string, tree: TreeReader | null): string[] {
  * files and the headers; each definition is parsed alone, when first called.
  */
 function siblingSources(rel: string, skip: Set<string>, tree: TreeReader | null, cache: AnalysisCache, macros: string[]): FunctionSource[] {
-  const out: FunctionSource[] = [];
-  for (const p of directoryFiles(rel, tree)) {
-    if (skip.has(p)) continue;
-    const key = `${p}\0${macros.join(',')}`;
-    let src = cache.siblings.get(key);
-    if (src === undefined) {
+  const all = directoryFiles(rel, tree);
+  if (!all.length) return [];
+  const key = `${path.posix.dirname(rel)}\0${all.length}\0${macros.join(',')}`;
+  let dir = cache.siblings.get(key);
+  if (!dir) {
+    const files: SiblingSource[] = [];
+    for (const p of all) {
       const t = tree!.read(p); // directoryFiles is empty without a tree
-      src = t === undefined || t.length > MAX_TEXT ? null : makeSiblingSource(p, t, { iteratorMacros: macros });
-      cache.siblings.set(key, src);
+      if (t !== undefined && t.length <= MAX_TEXT) files.push(makeSiblingSource(p, t, { iteratorMacros: macros }));
     }
-    if (src) out.push(src);
+    dir = { files, byName: headsIndex(files) };
+    cache.siblings.set(key, dir);
   }
-  return out;
+  return [directorySource(dir.files, dir.byName, skip)];
 }
 
 /** Guard types defined in these images' texts (the tree's <linux/cleanup.h> users), first wins. */

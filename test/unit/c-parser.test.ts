@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as path from 'path';
 import { functionAt, functionsTouching } from '../../server/src/c/functions';
-import { diffEdit, diffEdits, disposeC, initParser, ParseCancelled, parseC, parserReady, reparseC } from '../../server/src/c/parser';
+import { diffEdit, diffEdits, disposeC, initParser, ParseCancelled, parseC, parserReady, rawCursorOps, reparseC } from '../../server/src/c/parser';
+import { lineStarts, toAst } from '../../server/src/sim/ast';
 
 before(async () => { await initParser(); });
 
@@ -149,4 +150,29 @@ test('reparseC after edits in several functions matches a fresh parse of real ke
       disposeC(old); disposeC(again); disposeC(fresh);
     }
   }
+});
+
+test('bodies converted through the runtime exports equal those converted through the cursor API', async () => {
+  const raw = rawCursorOps();
+  assert.ok(raw, 'web-tree-sitter as pinned exposes the cursor exports');
+  // Real kernel code when the corpus is there (deep nesting, errors, missing nodes), else SRC.
+  const mm = path.resolve(__dirname, '../../../../shared/corpus/linux-6.12/mm');
+  const texts = fs.existsSync(mm) ? ['memory.c', 'rmap.c', 'mmap.c'].map((f) => fs.readFileSync(path.join(mm, f), 'utf8')) : [SRC];
+  let nodes = 0;
+  for (const text of [...texts, SRC, 'void f(void) { if (x { y(; }\n']) {
+    const f = parseC(text);
+    const starts = lineStarts(text);
+    try {
+      for (const fn of f.functions) {
+        const slow = toAst(fn.body as never, starts);
+        const fast = toAst(fn.body as never, starts, raw);
+        assert.deepEqual(fast, slow, fn.name);
+        const count = (n: { kids: unknown[] }): number => 1 + (n.kids as { kids: unknown[] }[]).reduce((a, k) => a + count(k), 0);
+        nodes += count(fast);
+        // The ordinary cursor still works after the raw walks (the transfer buffer is shared).
+        assert.equal(fn.body.walk().nodeType, 'compound_statement');
+      }
+    } finally { disposeC(f); }
+  }
+  assert.ok(nodes > 1000, `${nodes} nodes compared`);
 });

@@ -63,6 +63,8 @@ export interface FunctionSource {
   /** Another file of the tree: the file's path, and its definitions as its own functions see them
    *  (static ones too: `vm_unmap_aliases()` calls the static `_vm_unmap_aliases()` beside it). */
   sibling?: { path: string; lookupLocal(name: string): FunctionInput | undefined };
+  /** A source standing for several other files of the tree: the one that is `file`, if any. */
+  siblingFor?(file: string): FunctionSource['sibling'];
 }
 
 const MAX_DEPTH = 6;
@@ -216,7 +218,8 @@ export class SummaryProvider {
   private siblingAt(file: string): NonNullable<FunctionSource['sibling']> | undefined {
     let local = this.siblingByPath.get(file);
     if (local === undefined) {
-      local = this.sources.find((s) => s.sibling?.path === file)?.sibling ?? null;
+      local = null;
+      for (const s of this.sources) if ((local = (s.sibling?.path === file ? s.sibling : s.siblingFor?.(file)) ?? null)) break;
       this.siblingByPath.set(file, local);
     }
     return local ?? undefined;

@@ -36,7 +36,10 @@ export function initParser(): Promise<void> {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const { Parser, Language } = require('web-tree-sitter') as typeof import('web-tree-sitter');
       const runtime = locate('tree-sitter.wasm', 'web-tree-sitter');
-      await Parser.init({ locateFile: () => runtime });
+      // Emscripten makes the options object the module: kept for rawCursorOps().
+      const module: Record<string, unknown> = { locateFile: () => runtime };
+      await Parser.init(module);
+      raw = rawOpsOf(module);
       const lang: TSLanguage = await Language.load(locate('tree-sitter-c.wasm', 'tree-sitter-c'));
       const p = new Parser();
       p.setLanguage(lang);
@@ -45,6 +48,41 @@ export function initParser(): Promise<void> {
     loading.catch(() => { loading = undefined; });
   }
   return loading;
+}
+
+/**
+ * The WASM exports behind web-tree-sitter's TreeCursor, for walking a tree without its per-call
+ * copying: every cursor method writes the cursor's four words into the transfer buffer, calls the
+ * export and reads them back (two thirds of converting a body). A walk that uses only these keeps
+ * the cursor in the transfer buffer throughout (see sim/ast.ts). Undefined if the runtime does not
+ * have them (another web-tree-sitter version): the ordinary cursor is used then.
+ */
+export interface RawCursorOps {
+  buffer: number;
+  heap(): Int32Array;
+  typeId(tree: number): number; fieldId(tree: number): number;
+  startIndex(tree: number): number; endIndex(tree: number): number; isMissing(tree: number): number;
+  firstChild(tree: number): number; nextSibling(tree: number): number; parent(tree: number): number;
+}
+let raw: RawCursorOps | undefined;
+export function rawCursorOps(): RawCursorOps | undefined { return raw; }
+
+function rawOpsOf(m: Record<string, unknown>): RawCursorOps | undefined {
+  const f = (name: string) => (typeof m[name] === 'function' ? (m[name] as (t: number) => number) : undefined);
+  const ops = {
+    init: f('_ts_init'), typeId: f('_ts_tree_cursor_current_node_type_id_wasm'), fieldId: f('_ts_tree_cursor_current_field_id_wasm'),
+    startIndex: f('_ts_tree_cursor_start_index_wasm'), endIndex: f('_ts_tree_cursor_end_index_wasm'),
+    isMissing: f('_ts_tree_cursor_current_node_is_missing_wasm'), firstChild: f('_ts_tree_cursor_goto_first_child_wasm'),
+    nextSibling: f('_ts_tree_cursor_goto_next_sibling_wasm'), parent: f('_ts_tree_cursor_goto_parent_wasm'),
+  };
+  if (Object.values(ops).some((x) => !x) || !(m.HEAP32 instanceof Int32Array)) return undefined;
+  // ts_init() only rewrites the buffer's first two words (scratch) and returns its address.
+  const buffer = (ops.init as unknown as () => number)();
+  return {
+    buffer, heap: () => m.HEAP32 as Int32Array,
+    typeId: ops.typeId!, fieldId: ops.fieldId!, startIndex: ops.startIndex!, endIndex: ops.endIndex!, isMissing: ops.isMissing!,
+    firstChild: ops.firstChild!, nextSibling: ops.nextSibling!, parent: ops.parent!,
+  };
 }
 
 export function parserReady(): boolean {

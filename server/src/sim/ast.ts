@@ -1,6 +1,8 @@
 // Plain-object copies of tree-sitter subtrees. Reading a web-tree-sitter Node property crosses
 // into WASM on every access (~2 µs); the simulator walks bodies many times, so it walks these.
 
+import type { RawCursorOps } from '../c/parser';
+
 export interface Ast {
   type: string;
   start: number;             // UTF-16 offsets into the source text
@@ -42,6 +44,17 @@ export interface TsCursorLike {
 const SKIP = new Set(['comment']);
 
 /**
+ * Every node is made here, its numbers forced to small integers: web-tree-sitter hands offsets
+ * over as results of a division, and one such double in a field turned the field's representation
+ * into boxed doubles, deprecating the object shape; every node made before was then migrated on
+ * its first read, which cost a whole-tree check ~0.6 s in the simulator's first walk of each body.
+ */
+export function makeAst(type: string, start: number, end: number, row: number, col: number, endRow: number, endCol: number,
+  field: string | null, named: boolean, missing: boolean, kids: Ast[] = []): Ast {
+  return { type, start: start | 0, end: end | 0, row: row | 0, col: col | 0, endRow: endRow | 0, endCol: endCol | 0, field, named, missing, kids };
+}
+
+/**
  * Line starts of a text, for rows and columns from offsets: asking the cursor for positions
  * marshals two objects out of WASM per node, which dominated converting a body.
  */
@@ -80,7 +93,8 @@ function typesOf(lang: TsLanguageLike): { names: string[]; named: Int8Array } {
 // Every cursor property is a call into WASM (with the cursor copied in each time), so per node this
 // asks only for the type id, field id and offsets; names and named-ness come from per-type tables,
 // and "missing" is asked only of zero-width nodes (the only kind a missing node can be).
-export function toAst(node: TsNodeLike, starts?: Int32Array): Ast {
+export function toAst(node: TsNodeLike, starts?: Int32Array, raw?: RawCursorOps): Ast {
+  if (raw && starts) return toAstRaw(node, starts, raw);
   const c = node.walk();
   const lang = node.tree.language;
   const types = typesOf(lang);
@@ -108,9 +122,7 @@ export function toAst(node: TsNodeLike, starts?: Int32Array): Ast {
       const ep = c.endPosition;
       row = sp.row; col = sp.column; endRow = ep.row; endCol = ep.column;
     }
-    const n: Ast = {
-      type: typeName(id), start, end, row, col, endRow, endCol, field, named: isNamed(id), missing: start === end && c.nodeIsMissing, kids: [],
-    };
+    const n = makeAst(typeName(id), start, end, row, col, endRow, endCol, field, isNamed(id), start === end && c.nodeIsMissing);
     if (c.gotoFirstChild()) {
       do {
         const kid = c.nodeTypeId;
@@ -121,6 +133,49 @@ export function toAst(node: TsNodeLike, starts?: Int32Array): Ast {
     return n;
   };
   try { return conv(null, c.nodeTypeId); } finally { c.delete(); }
+}
+
+/** The same conversion through the runtime's exports (RawCursorOps), the cursor kept in the transfer
+ *  buffer from the first call to the last; its words are read back before it is deleted (moving
+ *  down may have reallocated its stack). */
+function toAstRaw(node: TsNodeLike, starts: Int32Array, raw: RawCursorOps): Ast {
+  const c = node.walk() as TsCursorLike & { [k: number]: number; tree: { [k: number]: number } };
+  const tree = c.tree[0];
+  const lang = node.tree.language;
+  const types = typesOf(lang);
+  const fields = lang.fields;
+  let hint = 0;
+  const isNamed = (id: number): boolean => {
+    let v = types.named[id];
+    if (v === undefined) return lang.nodeTypeIsNamed(id);
+    if (v === -1) types.named[id] = v = lang.nodeTypeIsNamed(id) ? 1 : 0;
+    return v === 1;
+  };
+  const conv = (field: string | null, id: number): Ast => {
+    const start = raw.startIndex(tree);
+    const end = raw.endIndex(tree);
+    const row = rowOf(starts, start, hint);
+    const endRow = rowOf(starts, end, row);
+    hint = row;
+    const n = makeAst(types.names[id] ?? 'ERROR', start, end, row, start - starts[row], endRow, end - starts[endRow], field, isNamed(id),
+      start === end && raw.isMissing(tree) === 1);
+    if (raw.firstChild(tree) === 1) {
+      do {
+        const kid = raw.typeId(tree);
+        if (!SKIP.has(types.names[kid] ?? 'ERROR')) { const f = raw.fieldId(tree); n.kids.push(conv(f ? fields[f] ?? null : null, kid)); }
+      } while (raw.nextSibling(tree) === 1);
+      raw.parent(tree);
+    }
+    return n;
+  };
+  // Asking the cursor for its type id puts it in the transfer buffer (and leaves it there).
+  const rootType = c.nodeTypeId;
+  try { return conv(null, rootType); } finally {
+    const heap = raw.heap();
+    const at = raw.buffer >> 2;
+    for (let i = 0; i < 4; i++) c[i] = heap[at + i];
+    c.delete();
+  }
 }
 
 export function child(n: Ast, field: string): Ast | undefined {

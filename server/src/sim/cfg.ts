@@ -2,7 +2,7 @@
 // Nodes evaluate an expression (its calls in evaluation order) or branch on a condition leaf;
 // `&&`, `||`, `!` and likely()/unlikely() in conditions become separate branches so that a trylock
 // inside `if (a && spin_trylock(l))` is only taken on the paths that evaluate it.
-import { Ast, child, namedKids, textOf, unwrap } from './ast';
+import { Ast, child, makeAst, namedKids, textOf, unwrap } from './ast';
 
 export type NodeKind = 'entry' | 'exit' | 'eval' | 'branch' | 'return' | 'join' | 'guard';
 
@@ -296,7 +296,7 @@ export function scopedGuardOf(s: Ast, src: string): GuardScope | undefined {
   if (inside) flatten(inside);
   const type = items[0];
   if (!type || type.type !== 'identifier') return undefined;
-  return { type: textOf(src, type), args: items.slice(cond ? 2 : 1), scopedCond: cond, site: { ...s, end: head.end, endRow: head.endRow, endCol: head.endCol, kids: [] } };
+  return { type: textOf(src, type), args: items.slice(cond ? 2 : 1), scopedCond: cond, site: makeAst(s.type, s.start, head.end, s.row, s.col, head.endRow, head.endCol, s.field, s.named, s.missing) };
 }
 
 /** For each label, the guards (by site offset) in scope where it stands. */

@@ -1,6 +1,6 @@
 // Per-function lock-state interpretation over the CFG: a worklist over a bounded set of states per
 // program point. Checks run as effects apply; the function's summary and traces fall out of the exits.
-import { Ast, child, namedKids, textOf, unwrap } from './ast';
+import { Ast, child, makeAst, namedKids, textOf, unwrap } from './ast';
 import { buildCfg, Cfg, CfgNode, operatorOf, scopedGuardOf } from './cfg';
 import {
   addHeld, atomicReason, clone, Fact, Held, initialState, invalidate, isAtomic, isErrFact, pushTrace,
@@ -1167,8 +1167,8 @@ function checkBalance(exits: State[], fn: FunctionInput,
     }
     if (!leak || !other) continue;
     const at: Ast = leak.retSite
-      ? { type: 'return', start: 0, end: 0, row: leak.retSite.line - 1, col: leak.retSite.col - 1, endRow: (leak.retSite.endLine ?? leak.retSite.line) - 1, endCol: (leak.retSite.endCol ?? leak.retSite.col) - 1, field: null, named: true, missing: false, kids: [] }
-      : { type: 'end', start: 0, end: 0, row: fn.endLine - 1, col: 0, endRow: fn.endLine - 1, endCol: 1, field: null, named: true, missing: false, kids: [] };
+      ? makeAst('return', 0, 0, leak.retSite.line - 1, leak.retSite.col - 1, (leak.retSite.endLine ?? leak.retSite.line) - 1, (leak.retSite.endCol ?? leak.retSite.col) - 1, null, true, false)
+      : makeAst('end', 0, 0, fn.endLine - 1, 0, fn.endLine - 1, 1, null, true, false);
     report('unbalanced-lock', at,
       `${fn.name}() can return with ${h.label} held (taken at line ${h.site.line})${ret && ret !== 'unknown' && ret !== 'void' ? ` when returning ${retWords(ret)}` : ''}, but without it on other paths${other.retSite ? ` (e.g. the return at line ${other.retSite.line})` : ''}`,
       [h.label], [h.class],
