@@ -67,6 +67,32 @@ export interface FunctionSource {
   siblingFor?(file: string): FunctionSource['sibling'];
 }
 
+// A series or a what-if asks a new provider for the same callees again and again: what depends
+// on the function's text alone is computed once per function input.
+const ownKeys = new WeakMap<FunctionInput, string>();
+function ownKey(fn: FunctionInput): string {
+  let k = ownKeys.get(fn);
+  if (k === undefined) {
+    ownKeys.set(fn, (k = [fn.file, fn.name, fn.endLine - fn.line, (fn.bodyLine ?? fn.line) - fn.line, hashText(fn.bodyText ?? ''),
+      JSON.stringify(fn.params), JSON.stringify(fn.annotations), fn.partial ? 1 : 0, fn.returnsPointer ? 1 : 0].join('\0')));
+  }
+  return k;
+}
+
+/** The body without comments and strings, and the calls in it (name, offset after the '('). */
+const callLists = new WeakMap<FunctionInput, { text: string; calls: { name: string; at: number }[] }>();
+function callsIn(fn: FunctionInput): { text: string; calls: { name: string; at: number }[] } {
+  let v = callLists.get(fn);
+  if (!v) {
+    const text = codeOnly(fn.bodyText ?? '');
+    const calls: { name: string; at: number }[] = [];
+    const re = /([A-Za-z_]\w*)\s*\(/g;
+    for (let m = re.exec(text); m; m = re.exec(text)) calls.push({ name: m[1], at: m.index + m[0].length });
+    callLists.set(fn, (v = { text, calls }));
+  }
+  return v;
+}
+
 const MAX_DEPTH = 6;
 const GUARD_MACROS = new Set(['guard', 'scoped_guard', 'scoped_cond_guard']);
 
@@ -164,9 +190,7 @@ export class SummaryProvider {
   private contentKey(fn: FunctionInput): string | undefined {
     if (fn.bodyText === undefined) return undefined;
     const profile = this.share && !this.share.mayName(fn.bodyText) ? `shared\0${this.share.key}` : profileKey(this.ix);
-    return [profile, this.limits ? JSON.stringify(this.limits) : '', fn.file, fn.name, fn.endLine - fn.line,
-      (fn.bodyLine ?? fn.line) - fn.line, hashText(fn.bodyText), JSON.stringify(fn.params), JSON.stringify(fn.annotations),
-      fn.partial ? 1 : 0, fn.returnsPointer ? 1 : 0].join('\0');
+    return `${profile}\0${this.limits ? JSON.stringify(this.limits) : ''}\0${ownKey(fn)}`;
   }
 
   /** A stored result whose every recorded answer is still the answer here. */
@@ -257,10 +281,7 @@ export class SummaryProvider {
    */
   private withoutLocks(fn: FunctionInput, k: FunctionInput): FunctionResult | undefined {
     if (fn.bodyText === undefined || fn.annotations.length) return undefined;
-    const text = codeOnly(fn.bodyText);
-    const calls: { name: string; at: number }[] = [];
-    const re = /([A-Za-z_]\w*)\s*\(/g;
-    for (let m = re.exec(text); m; m = re.exec(text)) calls.push({ name: m[1], at: m.index + m[0].length });
+    const { text, calls } = callsIn(fn);
     let maySleep: Summary['maySleep'] = null;
     const gfpParams: number[] = [];
     this.active.add(k);
