@@ -57,6 +57,39 @@ void caller(struct mm_struct *mm, struct address_space *mapping)
 `;
 write('mm/caller.c', caller);
 
+// A callee whose lock is found through a struct its own file defines (not the caller's).
+write('mm/objs.c', `#include <linux/rmap.h>
+
+struct helper_obj {
+	struct anon_vma *av;
+};
+
+static DEFINE_SPINLOCK(objs_lock);
+
+void take_obj(struct helper_obj *o)
+{
+	spin_lock(&o->av->lock);
+	spin_unlock(&o->av->lock);
+}
+
+void take_objs_lock(void)
+{
+	spin_lock(&objs_lock);
+	spin_unlock(&objs_lock);
+}
+`);
+const objUser = `#include <linux/mm.h>
+
+struct helper_obj;
+
+void use_obj(struct mm_struct *mm, struct helper_obj *o)
+{
+	spin_lock(&mm->page_table_lock);
+	take_obj(o);
+	spin_unlock(&mm->page_table_lock);
+}
+`;
+
 async function run(crossFile: boolean) {
   return analyze({ name: path.join(tree, 'mm/caller.c'), text: caller, tree, profile: 'linux-2.6.34', all: true, crossFile });
 }
@@ -67,6 +100,14 @@ describe('callees in other files of the tree', () => {
     assert.deepEqual(r.findings.map((f) => `${f.code}@${f.line}`), ['lock-order@11']);
     const f = r.findings[0];
     assert.match(f.message, /take_mapping\(\) takes mapping->i_mmap_lock \(i_mmap_lock, at mm\/helpers\.c:8\)/);
+  });
+
+  test("a callee's struct fields and globals are those of its own file", async () => {
+    const r = await analyze({ name: path.join(tree, 'mm/objuser.c'), text: objUser, tree, profile: 'linux-2.6.34', all: true, crossFile: true });
+    // page_table_lock comes after anon_vma->lock (2.6.34 rmap.c): o->av is a struct anon_vma only
+    // by mm/objs.c's struct helper_obj, which the caller's file never defines.
+    assert.deepEqual(r.findings.map((f) => `${f.code}@${f.line}`), ['lock-order@8']);
+    assert.match(r.findings[0].message, /take_obj\(\) takes o->av->lock \(anon_vma, at mm\/objs\.c:11\)/);
   });
 
   test('without crossFile (a plain check) it is not looked for', async () => {

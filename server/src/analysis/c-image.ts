@@ -125,16 +125,38 @@ export function makeSiblingSource(path: string, text: string, opts: ImageOptions
   // tells a directory's index which files to ask (directorySource).
   const headsOf = (): Set<string> => (heads ??= definitionHeads(text));
   const definition = (name: string): CFunction | undefined => (headsOf().has(name) ? defs.definition(name) : undefined);
+  // File-scope variables and struct fields, asked only for names the file declares: from a parse
+  // of the file with its function definitions blanked (a few ms, against the whole file's tens).
+  const tix = textIndex(text);
+  let decls: CImage | undefined;
+  const declarations = (): CImage => (decls ??= makeImage(path, blankSpans(text, defs.index().spans), opts));
   return {
     lookup: (name) => {
       if (defs.indexed() && (!defs.index().functions.has(name) || defs.index().statics.has(name))) return undefined;
       const fn = definition(name);
       return fn && !fn.isStatic ? defs.input(fn) : undefined;
     },
-    sibling: { path, lookupLocal: (name) => defs.input(definition(name)) },
+    sibling: {
+      path, lookupLocal: (name) => defs.input(definition(name)),
+      globalType: (name) => (tix.declares(name) ? declarations().globals().get(name) : undefined),
+      fieldType: (key) => (tix.definesStruct(key.slice(0, key.indexOf('.'))) ? declarations().fields().get(key) : undefined),
+    },
     heads: headsOf,
-    dispose: defs.dispose,
+    dispose: () => { defs.dispose(); decls?.dispose(); },
   };
+}
+
+/** The text with these spans blanked (line breaks kept, so lines and offsets stay the file's). */
+function blankSpans(text: string, spans: Map<string, { start: number; end: number }>): string {
+  const sorted = [...spans.values()].sort((a, b) => a.start - b.start);
+  let out = '';
+  let at = 0;
+  for (const s of sorted) {
+    if (s.start < at) continue;
+    out += text.slice(at, s.start) + text.slice(s.start, s.end).replace(/[^\n]/g, ' ');
+    at = s.end;
+  }
+  return out + text.slice(at);
 }
 
 /**

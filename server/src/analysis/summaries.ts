@@ -62,7 +62,13 @@ export interface FunctionSource {
   lookup(name: string): FunctionInput | undefined;
   /** Another file of the tree: the file's path, and its definitions as its own functions see them
    *  (static ones too: `vm_unmap_aliases()` calls the static `_vm_unmap_aliases()` beside it). */
-  sibling?: { path: string; lookupLocal(name: string): FunctionInput | undefined };
+  sibling?: {
+    path: string; lookupLocal(name: string): FunctionInput | undefined;
+    /** The file's own file-scope variables and struct fields (`static DEFINE_SPINLOCK(kmemleak_lock)`,
+     *  `struct kmemleak_object`), which its functions see before anything of the caller's file. */
+    globalType?(name: string): string | undefined;
+    fieldType?(key: string): string | undefined;
+  };
   /** A source standing for several other files of the tree: the one that is `file`, if any. */
   siblingFor?(file: string): FunctionSource['sibling'];
 }
@@ -91,6 +97,14 @@ function callsIn(fn: FunctionInput): { text: string; calls: { name: string; at: 
     callLists.set(fn, (v = { text, calls }));
   }
   return v;
+}
+
+/** A read-only map answering from `first`, then from `then` (only `get` and `has` are used). */
+function overlay(first: (k: string) => string | undefined, then: Map<string, string> | undefined): Map<string, string> {
+  const m = new Map<string, string>();
+  m.get = (k: string) => first(k) ?? then?.get(k);
+  m.has = (k: string) => m.get(k) !== undefined;
+  return m;
 }
 
 const MAX_DEPTH = 6;
@@ -172,6 +186,8 @@ export class SummaryProvider {
   private readonly found = new Map<string, FunctionInput | null>();
   private readonly siblingByPath = new Map<string, NonNullable<FunctionSource['sibling']> | null>();
   private depth = 0;
+  private readonly siblingGlobals = new Map<string, Map<string, string>>();
+  private readonly siblingFields = new Map<string, Map<string, string>>();
 
   constructor(
     private readonly sources: FunctionSource[],
@@ -206,7 +222,7 @@ export class SummaryProvider {
       if (shared && e.deps.some((d) => d.k === 'sum' && this.share!.classes.some((c) => d.v.includes(`"class":"${c}"`)))) continue;
       if (!e.deps.every((d) => (d.k === 'sum' ? jsonOf(this.summaryFrom(d.name, fn.file)) === d.v
         : d.k === 'guard' ? JSON.stringify(this.guardOf?.(d.name) ?? null) === d.v
-        : d.k === 'global' ? this.globals.get(d.name) === d.v : this.fieldTypes?.get(d.name) === d.v))) continue;
+        : d.k === 'global' ? this.globalsFor(fn.file).get(d.name) === d.v : this.fieldsFor(fn.file)?.get(d.name) === d.v))) continue;
       const r = shiftResult(e.result, fn.file, e.line, e.endLine, fn.line - e.line);
       if (r) return r;
     }
@@ -219,8 +235,8 @@ export class SummaryProvider {
     const seen = new Set<string>();
     const note = (d: Dep) => { const k = `${d.k}\0${d.name}`; if (!seen.has(k)) { seen.add(k); deps.push(d); } };
     const base = this.context(collect, fn.file);
-    const globals = { get: (n: string) => { const v = this.globals.get(n); note({ k: 'global', name: n, v }); return v; } } as Map<string, string>;
-    const fieldTypes = { get: (n: string) => { const v = this.fieldTypes?.get(n); note({ k: 'field', name: n, v }); return v; } } as Map<string, string>;
+    const globals = { get: (n: string) => { const v = base.globals.get(n); note({ k: 'global', name: n, v }); return v; } } as Map<string, string>;
+    const fieldTypes = { get: (n: string) => { const v = base.fieldTypes?.get(n); note({ k: 'field', name: n, v }); return v; } } as Map<string, string>;
     const summaryOf = (name: string) => { const v = this.summaryFrom(name, fn.file); note({ k: 'sum', name, v: jsonOf(v) }); return v; };
     const guardOf = (n: string) => { const v = this.guardOf?.(n); note({ k: 'guard', name: n, v: JSON.stringify(v ?? null) }); return v; };
     const result = analyzeFunction(fn, { ...base, globals, fieldTypes, summaryOf, guardOf });
@@ -236,6 +252,24 @@ export class SummaryProvider {
     const sum = this.resultOf(fn, false)?.summary;
     if (!sum || fn.file === file || !this.siblingAt(fn.file)) return sum;
     return balancedView(sum);
+  }
+
+  /** Global types as a function of `file` sees them: its own file's first when it is another
+   *  file of the tree (the provider's are those of the patched file and its headers). */
+  private globalsFor(file: string | undefined): Map<string, string> {
+    const own = file !== undefined ? this.siblingAt(file) : undefined;
+    if (!own?.globalType) return this.globals;
+    let m = this.siblingGlobals.get(file!);
+    if (!m) this.siblingGlobals.set(file!, (m = overlay((k) => own.globalType!(k), this.globals)));
+    return m;
+  }
+
+  private fieldsFor(file: string | undefined): Map<string, string> | undefined {
+    const own = file !== undefined ? this.siblingAt(file) : undefined;
+    if (!own?.fieldType) return this.fieldTypes;
+    let m = this.siblingFields.get(file!);
+    if (!m) this.siblingFields.set(file!, (m = overlay((k) => own.fieldType!(k), this.fieldTypes)));
+    return m;
   }
 
   /** The source that is the tree's other file `file`, if any. */
@@ -268,7 +302,7 @@ export class SummaryProvider {
 
   context(collect: { sites?: boolean; traces?: boolean } = {}, file?: string): InterpretContext {
     return {
-      ix: this.ix, order: this.order, globals: this.globals, fieldTypes: this.fieldTypes,
+      ix: this.ix, order: this.order, globals: this.globalsFor(file), fieldTypes: this.fieldsFor(file),
       summaryOf: file === undefined ? this.summaryOf : (n: string) => this.summaryFrom(n, file),
       limits: this.limits, collectSites: collect.sites, collectTraces: collect.traces, guardOf: this.guardOf,
     };
