@@ -50,15 +50,19 @@ export function makeLazyImage(path: string, text: string, opts: ImageOptions = {
   const get = (): CImage => img ?? (img = makeImage(path, text, opts));
   const ix = textIndex(text);
   const defs = definitionsIn(path, text, opts);
+  let decls: CImage | undefined;
+  const declarations = (): CImage => (decls ??= makeImage(path, blankSpans(text, defs.index().spans), opts));
   const lazy: CImage = {
     path, text, declares: ix.declares, definesStruct: ix.definesStruct,
     get file() { return get().file; },
     get byName() { return get().byName; },
     input: (fn) => get().input(fn),
     lookup: (name) => (ix.definesFunction(name) ? defs.input(defs.definition(name)) : undefined),
-    globals: () => get().globals(),
-    fields: () => get().fields(),
-    dispose: () => { img?.dispose(); defs.dispose(); },
+    // File-scope declarations need no function body: parsed with the definitions blanked unless
+    // the whole file is parsed anyway.
+    globals: () => (img ?? declarations()).globals(),
+    fields: () => (img ?? declarations()).fields(),
+    dispose: () => { img?.dispose(); decls?.dispose(); defs.dispose(); },
     definitions: {
       names: () => [...defs.index().spans].sort((a, b) => a[1].start - b[1].start).map(([n]) => n),
       definition: (name) => { const fn = defs.definition(name); const input = defs.input(fn); return fn && input ? { fn, input } : undefined; },
