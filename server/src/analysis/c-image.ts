@@ -50,8 +50,6 @@ export function makeLazyImage(path: string, text: string, opts: ImageOptions = {
   const get = (): CImage => img ?? (img = makeImage(path, text, opts));
   const ix = textIndex(text);
   const defs = definitionsIn(path, text, opts);
-  let decls: CImage | undefined;
-  const declarations = (): CImage => (decls ??= makeImage(path, blankSpans(text, defs.index().spans), opts));
   const lazy: CImage = {
     path, text, declares: ix.declares, definesStruct: ix.definesStruct,
     get file() { return get().file; },
@@ -60,9 +58,9 @@ export function makeLazyImage(path: string, text: string, opts: ImageOptions = {
     lookup: (name) => (ix.definesFunction(name) ? defs.input(defs.definition(name)) : undefined),
     // File-scope declarations need no function body: parsed with the definitions blanked unless
     // the whole file is parsed anyway.
-    globals: () => (img ?? declarations()).globals(),
-    fields: () => (img ?? declarations()).fields(),
-    dispose: () => { img?.dispose(); decls?.dispose(); defs.dispose(); },
+    globals: () => (img ?? defs.declarations()).globals(),
+    fields: () => (img ?? defs.declarations()).fields(),
+    dispose: () => { img?.dispose(); defs.dispose(); },
     definitions: {
       names: () => [...defs.index().spans].sort((a, b) => a[1].start - b[1].start).map(([n]) => n),
       definition: (name) => { const fn = defs.definition(name); const input = defs.input(fn); return fn && input ? { fn, input } : undefined; },
@@ -105,12 +103,16 @@ function definitionsIn(path: string, text: string, opts: ImageOptions) {
     }
     return img?.byName.get(name);
   };
+  // File-scope declarations (globals, struct fields) need no function body: the text parsed with
+  // its definitions blanked, a few ms against the whole file's tens.
+  let decls: CImage | undefined;
   return {
     definition,
+    declarations: (): CImage => (decls ??= makeImage(path, blankSpans(text, (top ??= topLevelIndex(text)).spans), opts)),
     index: () => (top ??= topLevelIndex(text)),
     indexed: () => top !== undefined,
     input: (fn: CFunction | undefined) => (fn ? parsed.get(fn.name)?.input(fn) : undefined),
-    dispose: () => { for (const i of parsed.values()) i?.dispose(); parsed.clear(); },
+    dispose: () => { for (const i of parsed.values()) i?.dispose(); parsed.clear(); decls?.dispose(); decls = undefined; },
   };
 }
 
@@ -132,8 +134,6 @@ export function makeSiblingSource(path: string, text: string, opts: ImageOptions
   // File-scope variables and struct fields, asked only for names the file declares: from a parse
   // of the file with its function definitions blanked (a few ms, against the whole file's tens).
   const tix = textIndex(text);
-  let decls: CImage | undefined;
-  const declarations = (): CImage => (decls ??= makeImage(path, blankSpans(text, defs.index().spans), opts));
   return {
     lookup: (name) => {
       if (defs.indexed() && (!defs.index().functions.has(name) || defs.index().statics.has(name))) return undefined;
@@ -142,11 +142,11 @@ export function makeSiblingSource(path: string, text: string, opts: ImageOptions
     },
     sibling: {
       path, lookupLocal: (name) => defs.input(definition(name)),
-      globalType: (name) => (tix.declares(name) ? declarations().globals().get(name) : undefined),
-      fieldType: (key) => (tix.definesStruct(key.slice(0, key.indexOf('.'))) ? declarations().fields().get(key) : undefined),
+      globalType: (name) => (tix.declares(name) ? defs.declarations().globals().get(name) : undefined),
+      fieldType: (key) => (tix.definesStruct(key.slice(0, key.indexOf('.'))) ? defs.declarations().fields().get(key) : undefined),
     },
     heads: headsOf,
-    dispose: () => { defs.dispose(); decls?.dispose(); },
+    dispose: defs.dispose,
   };
 }
 

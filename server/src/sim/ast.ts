@@ -90,6 +90,13 @@ function typesOf(lang: TsLanguageLike): { names: string[]; named: Int8Array } {
   return t;
 }
 
+function namedType(lang: TsLanguageLike, types: { named: Int8Array }, id: number): boolean {
+  let v = types.named[id];
+  if (v === undefined) return lang.nodeTypeIsNamed(id);
+  if (v === -1) types.named[id] = v = lang.nodeTypeIsNamed(id) ? 1 : 0;
+  return v === 1;
+}
+
 // Every cursor property is a call into WASM (with the cursor copied in each time), so per node this
 // asks only for the type id, field id and offsets; names and named-ness come from per-type tables,
 // and "missing" is asked only of zero-width nodes (the only kind a missing node can be).
@@ -101,12 +108,7 @@ export function toAst(node: TsNodeLike, starts?: Int32Array, raw?: RawCursorOps)
   const fields = lang.fields;
   let hint = 0;
   const typeName = (id: number): string => types.names[id] ?? 'ERROR';
-  const isNamed = (id: number): boolean => {
-    let v = types.named[id];
-    if (v === undefined) return lang.nodeTypeIsNamed(id);
-    if (v === -1) types.named[id] = v = lang.nodeTypeIsNamed(id) ? 1 : 0;
-    return v === 1;
-  };
+  const isNamed = (id: number): boolean => namedType(lang, types, id);
   const conv = (field: string | null, id: number): Ast => {
     const start = c.startIndex;
     const end = c.endIndex;
@@ -145,12 +147,7 @@ function toAstRaw(node: TsNodeLike, starts: Int32Array, raw: RawCursorOps): Ast 
   const types = typesOf(lang);
   const fields = lang.fields;
   let hint = 0;
-  const isNamed = (id: number): boolean => {
-    let v = types.named[id];
-    if (v === undefined) return lang.nodeTypeIsNamed(id);
-    if (v === -1) types.named[id] = v = lang.nodeTypeIsNamed(id) ? 1 : 0;
-    return v === 1;
-  };
+  const isNamed = (id: number): boolean => namedType(lang, types, id);
   const conv = (field: string | null, id: number): Ast => {
     const start = raw.startIndex(tree);
     const end = raw.endIndex(tree);
