@@ -13,9 +13,9 @@ import { fsTree } from './source/tree';
 import type { TreeReader } from './source/tree';
 import { materializeSeries } from './source/materialize';
 import type { SourceFile } from './source/types';
-import { CImage, directorySource, headsIndex, makeImage, makeLazyImage, makeSiblingSource, type SiblingSource } from './analysis/c-image';
+import { CImage, directorySource, headsIndex, makeImage, makeLazyImage, makeTreeFile, type SiblingSource } from './analysis/c-image';
 import { includedHeaders, ReadFile } from './analysis/headers';
-import { ResultStore, SummaryProvider, type FunctionSource } from './analysis/summaries';
+import { ResultStore, SummaryProvider, type FunctionSource, type ProviderNetwork } from './analysis/summaries';
 import { chooseProfile, ChosenProfile, finish } from './analysis/profile-choice';
 import type { FunctionInput, FunctionResult, RawFinding } from './sim/interpret';
 import type { Summary } from './sim/summary-types';
@@ -42,11 +42,16 @@ export interface AnalysisCache {
   /** The deadlock explorer's recent answers, by trace content. */
   deadlocks: DeadlockMemo;
   /** The tree's other .c files, asked for the definitions of non-static callees, by directory. */
-  siblings: Map<string, { files: SiblingSource[]; byName: Map<string, SiblingSource[]> }>;
+  siblings: Map<string, TreeDirectory>;
+  /** Whole-tree runs (what-if): one provider per tree file, per profile (see treeNetwork). */
+  networks: WeakMap<ChosenProfile, Map<string, TreeNetwork>>;
 }
 
+/** A directory's .c files: as sources of callees for the others, and as lazy images of their own. */
+interface TreeDirectory { files: SiblingSource[]; byName: Map<string, SiblingSource[]>; images: Map<string, CImage> }
+
 export function createCache(): AnalysisCache {
-  return { headers: new Map(), profiles: new Map(), files: new Map(), results: new ResultStore(), images: new Map(), latest: new Map(), run: 0, deadlocks: new Map(), siblings: new Map() };
+  return { headers: new Map(), profiles: new Map(), files: new Map(), results: new ResultStore(), images: new Map(), latest: new Map(), run: 0, deadlocks: new Map(), siblings: new Map(), networks: new WeakMap() };
 }
 
 /** The image of `text` at `p`, kept across runs: parsed once per distinct text, a later version of
@@ -142,20 +147,26 @@ async function analyzeCFile(opts: AnalyzeOptions, tree: TreeReader | null, cache
   // What-if: most functions are left out, so the others are parsed one by one (the file is parsed
   // whole only if its globals or struct fields are asked for).
   const skip = opts.skipFunctions ? new Set(opts.skipFunctions) : undefined;
-  const img = skip || editor ? imageFor(cache, run, rel, capped.text, chosen.profile.iteratorMacros, [], !!skip)
-      : makeImage(rel, capped.text, { iteratorMacros: chosen.profile.iteratorMacros });
-  const headers = includedHeaders(rel, capped.text, readerWith(tree, new Map(), 'tree'), cache.headers, chosen.profile.iteratorMacros);
-  const siblings = opts.crossFile ? siblingSources(rel, new Set([rel]), tree, cache, chosen.profile.iteratorMacros) : [];
-  const provider = providerFor([img, ...headers], chosen, editor || siblings.length || opts.shareResults ? cache.results : undefined, siblings, opts.shareResults);
+  // A file of the tree as the tree has it, checked for findings only: analysed by the provider of
+  // a network over the whole tree, where other files' calls into it are answered too.
+  const fromTree = opts.crossFile && !collect.sites && !collect.traces && tree
+    ? treeNetwork(cache, chosen, tree, opts.shareResults).own(rel, capped.text) : undefined;
+  const img = fromTree?.image ?? (skip || editor ? imageFor(cache, run, rel, capped.text, chosen.profile.iteratorMacros, [], !!skip)
+      : makeImage(rel, capped.text, { iteratorMacros: chosen.profile.iteratorMacros }));
+  const provider = fromTree?.provider ?? ((): SummaryProvider => {
+    const headers = includedHeaders(rel, capped.text, readerWith(tree, new Map(), 'tree'), cache.headers, chosen.profile.iteratorMacros);
+    const siblings = opts.crossFile ? siblingSources(rel, new Set([rel]), tree, cache, chosen.profile.iteratorMacros) : [];
+    return providerFor([img, ...headers], chosen, editor || siblings.length || opts.shareResults ? cache.results : undefined, siblings, opts.shareResults);
+  })();
   const findings: Finding[] = [];
   const sites: LockSite[] = [];
   const functions: FunctionReport[] = [];
   const traces: Trace[] = [];
   const notes: string[] = [];
   // (A text whose braces do not balance has no index of definitions: then the whole file.)
-  const names = skip ? img.definitions?.names() ?? [] : [];
+  const names = skip || fromTree ? img.definitions?.names() ?? [] : [];
   try {
-    const list = names.length ? names.filter((n) => !skip!.has(n)).map((n) => img.definitions!.definition(n)).filter((d) => !!d)
+    const list = names.length ? names.filter((n) => !skip?.has(n)).map((n) => img.definitions!.definition(n)).filter((d) => !!d)
       : img.file.functions.filter((fn) => !skip?.has(fn.name)).map((fn) => ({ fn, input: undefined as FunctionInput | undefined }));
     for (const { fn, input: given } of list) {
       if (opts.signal?.aborted) throw new Error('cancelled');
@@ -172,7 +183,7 @@ async function analyzeCFile(opts: AnalyzeOptions, tree: TreeReader | null, cache
     }
   } finally {
     if (editor || skip) evictImages(cache);
-    else img.dispose();
+    else if (!fromTree) img.dispose();
   }
   if (capped.cutLine !== undefined) findings.push(sizeLimit(rel, capped.cutLine));
   const result: AnalysisResult = {
@@ -312,7 +323,8 @@ function sizeLimit(file: string, line: number): Finding {
 
 /** Callee lookup in these images, with their globals and struct field types (first image wins).
  *  Types are looked up on demand, so a header is only parsed when its text can hold the answer. */
-function providerFor(images: CImage[], chosen: ChosenProfile, store?: ResultStore, siblings: FunctionSource[] = [], share?: ShareResults): SummaryProvider {
+function providerFor(images: CImage[], chosen: ChosenProfile, store?: ResultStore, siblings: FunctionSource[] = [], share?: ShareResults,
+  network?: { net: ProviderNetwork; file: string }): SummaryProvider {
   const globals = lazyMap((name) => {
     for (const img of images) if (img.declares(name)) { const t = img.globals().get(name); if (t) return t; }
     return undefined;
@@ -323,7 +335,50 @@ function providerFor(images: CImage[], chosen: ChosenProfile, store?: ResultStor
     return undefined;
   });
   const guards = lazyGuards(images);
-  return new SummaryProvider([...images, ...siblings], chosen.ix, chosen.order, globals, undefined, fields, store, guards, share);
+  return new SummaryProvider([...images, ...siblings], chosen.ix, chosen.order, globals, undefined, fields, store, guards, share, network);
+}
+
+/** The providers of a tree's files under one profile, made as files are reached. */
+interface TreeNetwork extends ProviderNetwork {
+  /** The image and provider of tree file `rel` when `text` is the tree's text of it. */
+  own(rel: string, text: string): { image: CImage; provider: SummaryProvider } | undefined;
+}
+
+/**
+ * A network over the tree's .c files: each file's functions are analysed by its own provider (its
+ * headers, its globals and struct fields, its directory's other files as sources of callees), and
+ * a call into another file is answered by that file's provider. A whole-tree what-if then analyses
+ * each function once per profile, whichever files call it, instead of once per calling file.
+ */
+function treeNetwork(cache: AnalysisCache, chosen: ChosenProfile, tree: TreeReader, share?: ShareResults): TreeNetwork {
+  let byShare = cache.networks.get(chosen);
+  if (!byShare) cache.networks.set(chosen, (byShare = new Map()));
+  const key = share?.key ?? '';
+  const known = byShare.get(key);
+  if (known) return known;
+  const macros = chosen.profile.iteratorMacros;
+  const providers = new Map<string, { image: CImage; provider: SummaryProvider } | null>();
+  const entry = (file: string): { image: CImage; provider: SummaryProvider } | undefined => {
+    let e = providers.get(file);
+    if (e === undefined) {
+      e = null;
+      const image = treeDirectory(file, tree, cache, macros)?.images.get(file);
+      if (image) {
+        const headers = includedHeaders(file, image.text, readerWith(tree, new Map(), 'tree'), cache.headers, macros);
+        const siblings = siblingSources(file, new Set([file]), tree, cache, macros);
+        e = { image, provider: providerFor([image, ...headers], chosen, cache.results, siblings, share, { net, file }) };
+      }
+      providers.set(file, e);
+    }
+    return e ?? undefined;
+  };
+  const net: TreeNetwork = {
+    counters: { depth: 0, cuts: 0 },
+    providerOf: (file) => entry(file)?.provider,
+    own: (rel, text) => { const e = entry(rel); return e && e.image.text === text ? e : undefined; },
+  };
+  byShare.set(key, net);
+  return net;
 }
 
 /** Built only without CONFIG_MMU (mm/Makefile): its definitions would shadow the MMU ones. */
@@ -344,20 +399,30 @@ export function directoryFiles(rel: string, tree: TreeReader | null): string[] {
  * files and the headers; each definition is parsed alone, when first called.
  */
 function siblingSources(rel: string, skip: Set<string>, tree: TreeReader | null, cache: AnalysisCache, macros: string[]): FunctionSource[] {
+  const dir = treeDirectory(rel, tree, cache, macros);
+  return dir ? [directorySource(dir.files, dir.byName, skip)] : [];
+}
+
+/** The .c files of the directory of `rel` in the tree, read and indexed once per run. */
+function treeDirectory(rel: string, tree: TreeReader | null, cache: AnalysisCache, macros: string[]): TreeDirectory | undefined {
   const all = directoryFiles(rel, tree);
-  if (!all.length) return [];
+  if (!all.length) return undefined;
   const key = `${path.posix.dirname(rel)}\0${all.length}\0${macros.join(',')}`;
   let dir = cache.siblings.get(key);
   if (!dir) {
     const files: SiblingSource[] = [];
+    const images = new Map<string, CImage>();
     for (const p of all) {
       const t = tree!.read(p); // directoryFiles is empty without a tree
-      if (t !== undefined && t.length <= MAX_TEXT) files.push(makeSiblingSource(p, t, { iteratorMacros: macros }));
+      if (t === undefined || t.length > MAX_TEXT) continue;
+      const f = makeTreeFile(p, t, { iteratorMacros: macros });
+      files.push(f.sibling);
+      images.set(p, f.image);
     }
-    dir = { files, byName: headsIndex(files) };
+    dir = { files, byName: headsIndex(files), images };
     cache.siblings.set(key, dir);
   }
-  return [directorySource(dir.files, dir.byName, skip)];
+  return dir;
 }
 
 /** Guard types defined in these images' texts (the tree's <linux/cleanup.h> users), first wins. */

@@ -90,6 +90,54 @@ void use_obj(struct mm_struct *mm, struct helper_obj *o)
 }
 `;
 
+// A lock handed over across calls in another file (folio_lruvec_relock_irqsave() in a loop):
+// the caller never sees the lock, so it must not see the interrupts its API disabled either.
+write('mm/relock.c', `#include <linux/mm.h>
+
+void relock_mapping(struct address_space *mapping, unsigned long *flags, int again)
+{
+	if (again)
+		return;
+	spin_lock_irqsave(&mapping->i_mmap_lock, *flags);
+}
+`);
+const relockUser = `#include <linux/mm.h>
+
+void relock_user(struct address_space *mapping)
+{
+	unsigned long flags;
+
+	relock_mapping(mapping, &flags, 0);
+	might_sleep();
+}
+`;
+
+// A callee whose own file includes the header with the lock helper it calls; the caller's file
+// does not include it.
+write('include/linux/objlock.h', `static inline void obj_lock_helper(struct address_space *m)
+{
+	spin_lock(&m->i_mmap_lock);
+	spin_unlock(&m->i_mmap_lock);
+}
+`);
+write('mm/viahdr.c', `#include <linux/objlock.h>
+
+void via_header(struct address_space *m)
+{
+	obj_lock_helper(m);
+}
+`);
+const hdrUser = `#include <linux/mm.h>
+
+void hdr_user(struct mm_struct *mm, struct address_space *mapping)
+{
+	spin_lock(&mm->page_table_lock);
+	via_header(mapping);
+	spin_unlock(&mm->page_table_lock);
+}
+`;
+write('mm/hdruser.c', hdrUser);
+
 async function run(crossFile: boolean) {
   return analyze({ name: path.join(tree, 'mm/caller.c'), text: caller, tree, profile: 'linux-2.6.34', all: true, crossFile });
 }
@@ -108,6 +156,18 @@ describe('callees in other files of the tree', () => {
     // by mm/objs.c's struct helper_obj, which the caller's file never defines.
     assert.deepEqual(r.findings.map((f) => `${f.code}@${f.line}`), ['lock-order@8']);
     assert.match(r.findings[0].message, /take_obj\(\) takes o->av->lock \(anon_vma, at mm\/objs\.c:11\)/);
+  });
+
+  test('a callee in another file that returns holding a lock leaves neither the lock nor its irqs-off to the caller', async () => {
+    const r = await analyze({ name: path.join(tree, 'mm/relockuser.c'), text: relockUser, tree, profile: 'linux-2.6.34', all: true, crossFile: true });
+    assert.deepEqual(r.findings.map((f) => `${f.code}@${f.line}: ${f.message}`), []);
+  });
+
+  test("a whole-tree run analyses a callee in its own file's context: the headers it includes", async () => {
+    // sites: false, the text as the tree has it: the run where every file has its own provider.
+    const r = await analyze({ name: path.join(tree, 'mm/hdruser.c'), text: hdrUser, tree, profile: 'linux-2.6.34', all: true, crossFile: true, sites: false });
+    assert.deepEqual(r.findings.map((f) => `${f.code}@${f.line}`), ['lock-order@6']);
+    assert.match(r.findings[0].message, /via_header\(\) takes mapping->i_mmap_lock \(i_mmap_lock, at mm\/viahdr\.c:5\)/);
   });
 
   test('without crossFile (a plain check) it is not looked for', async () => {

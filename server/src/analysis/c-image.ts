@@ -45,11 +45,10 @@ export interface ImageOptions {
  * them would dominate a small check. A function is parsed alone (definitionsIn); globals and
  * struct fields need the whole text parsed.
  */
-export function makeLazyImage(path: string, text: string, opts: ImageOptions = {}): CImage {
+export function makeLazyImage(path: string, text: string, opts: ImageOptions = {}, defs: Definitions = definitionsIn(path, text, opts)): CImage {
   let img: CImage | undefined;
   const get = (): CImage => img ?? (img = makeImage(path, text, opts));
   const ix = textIndex(text);
-  const defs = definitionsIn(path, text, opts);
   const lazy: CImage = {
     path, text, declares: ix.declares, definesStruct: ix.definesStruct,
     get file() { return get().file; },
@@ -74,6 +73,8 @@ export function makeLazyImage(path: string, text: string, opts: ImageOptions = {
  * newlines as precede it (lines and columns are those of the file; the parser starts at the
  * definition, so the padding costs nothing). Iterator macros the text defines are known to each.
  */
+type Definitions = ReturnType<typeof definitionsIn>;
+
 function definitionsIn(path: string, text: string, opts: ImageOptions) {
   let top: TopLevelIndex | undefined;
   let macros: string[] | undefined;
@@ -123,9 +124,8 @@ function definitionsIn(path: string, text: string, opts: ImageOptions) {
  */
 export type SiblingSource = FunctionSource & { dispose(): void; heads(): Set<string>; sibling: NonNullable<FunctionSource['sibling']> };
 
-export function makeSiblingSource(path: string, text: string, opts: ImageOptions = {}): SiblingSource {
+export function makeSiblingSource(path: string, text: string, opts: ImageOptions = {}, defs: Definitions = definitionsIn(path, text, opts)): SiblingSource {
   let heads: Set<string> | undefined;
-  const defs = definitionsIn(path, text, opts);
   // Kernel style starts a definition's line at column 0 (`static int foo(`, `foo(` under its
   // return type): one regex pass rules a file out for most names before it is tokenised, and
   // tells a directory's index which files to ask (directorySource).
@@ -148,6 +148,13 @@ export function makeSiblingSource(path: string, text: string, opts: ImageOptions
     heads: headsOf,
     dispose: defs.dispose,
   };
+}
+
+/** A file of the tree in both roles, its definitions parsed once for both: another file's source
+ *  of callees, and (lazily) the file analysed in its own right (a whole-tree what-if). */
+export function makeTreeFile(path: string, text: string, opts: ImageOptions = {}): { image: CImage; sibling: SiblingSource } {
+  const defs = definitionsIn(path, text, opts);
+  return { image: makeLazyImage(path, text, opts, defs), sibling: makeSiblingSource(path, text, opts, defs) };
 }
 
 /** The text with these spans blanked (line breaks kept, so lines and offsets stay the file's). */

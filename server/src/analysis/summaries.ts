@@ -2,7 +2,7 @@
 // patch touches, and of the tree's headers (static inline wrappers such as anon_vma_lock()) are
 // analysed when first called, once, and their summaries used at call sites.
 import { analyzeFunction, FunctionInput, FunctionResult, InterpretContext, Limits, OrderLike } from '../sim/interpret';
-import type { Summary } from '../sim/summary-types';
+import type { Summary, SummaryExit } from '../sim/summary-types';
 import { gfpBlocks, ProfileIndex } from '../model/resolve';
 import { hashText } from '../text-hash';
 import { shiftResult } from './shift-result';
@@ -167,7 +167,12 @@ const balanced = new WeakMap<Summary, Summary>();
 function balancedView(s: Summary): Summary {
   if (!s.requires.length && s.exits.every((e) => !e.acquired.length && !e.released.length)) return s;
   let v = balanced.get(s);
-  if (!v) balanced.set(s, (v = { ...s, requires: [], exits: s.exits.map((e) => ({ ...e, acquired: [], released: [] })) }));
+  // An exit that hands a lock over also hands over the context its lock API set (irqs off from
+  // spin_lock_irqsave(), RCU from pte_offset_map_lock()): both halves go, or the caller would run
+  // the rest of its body "with interrupts disabled" (folio_lruvec_relock_irqsave() in a loop).
+  const view = (e: SummaryExit): SummaryExit => (e.acquired.length || e.released.length
+    ? { ret: e.ret, acquired: [], released: [] } : e);
+  if (!v) balanced.set(s, (v = { ...s, requires: [], exits: s.exits.map(view) }));
   return v;
 }
 
@@ -178,6 +183,20 @@ function failedResult(fn: FunctionInput, why: string): FunctionResult {
   };
 }
 
+/**
+ * Providers that answer for each other: one per file of the tree (a whole-tree what-if), so a
+ * function is analysed once per profile whichever file calls it, in its own file's context (its
+ * headers, globals and struct fields). They share the depth bound and count where it cut.
+ */
+export interface ProviderNetwork {
+  /** The provider of a tree file, or undefined when it has none (a header, a patched file). */
+  providerOf(file: string): SummaryProvider | undefined;
+  readonly counters: CallCounters;
+}
+
+/** Calls in progress (the depth bound), and how many callee answers the bound or recursion withheld. */
+interface CallCounters { depth: number; cuts: number }
+
 export class SummaryProvider {
   // Keyed by the input object: images hand out one FunctionInput per function.
   private readonly memo = new Map<FunctionInput, FunctionResult | null>();
@@ -185,7 +204,11 @@ export class SummaryProvider {
   /** Definitions by name, found once: the same callee is looked up from every caller. */
   private readonly found = new Map<string, FunctionInput | null>();
   private readonly siblingByPath = new Map<string, NonNullable<FunctionSource['sibling']> | null>();
-  private depth = 0;
+  private readonly calls: CallCounters;
+  /** Results computed while a callee's answer was withheld (depth bound, recursion), with the
+   *  depth they were computed at: they depend on how they were reached, so a request from
+   *  nearer the top computes them again (at most MAX_DEPTH times each). */
+  private readonly cutAt = new WeakMap<FunctionResult, number>();
   private readonly siblingGlobals = new Map<string, Map<string, string>>();
   private readonly siblingFields = new Map<string, Map<string, string>>();
 
@@ -199,7 +222,18 @@ export class SummaryProvider {
     private readonly store?: ResultStore,
     private readonly guardOf?: (type: string) => Guard | undefined,
     private readonly share?: ShareResults,
-  ) {}
+    /** The network this provider belongs to, and the tree file it answers for. */
+    private readonly network?: { net: ProviderNetwork; file: string },
+  ) {
+    this.calls = network?.net.counters ?? { depth: 0, cuts: 0 };
+  }
+
+  /** The result of a callee: from the provider of its own file when it has one. */
+  private calleeResult(fn: FunctionInput): FunctionResult | undefined {
+    const owner = this.network && fn.file !== this.network.file ? this.network.net.providerOf(fn.file) : undefined;
+    return (owner ?? this).resultOf(fn, false);
+  }
+
 
   /** The content key of a function for the store (its text and shape, signature, profile, limits;
    *  not its first line: a function moved by an edit above it is the same function). */
@@ -249,7 +283,7 @@ export class SummaryProvider {
   summaryFrom(name: string, file: string | undefined): Summary | undefined {
     const fn = this.calleeOf(name, file);
     if (!fn) return undefined;
-    const sum = this.resultOf(fn, false)?.summary;
+    const sum = this.calleeResult(fn)?.summary;
     if (!sum || fn.file === file || !this.siblingAt(fn.file)) return sum;
     return balancedView(sum);
   }
@@ -319,7 +353,7 @@ export class SummaryProvider {
     let maySleep: Summary['maySleep'] = null;
     const gfpParams: number[] = [];
     this.active.add(k);
-    this.depth++;
+    this.calls.depth++;
     try {
       for (const c of calls) {
         // Scope-based guards (<linux/cleanup.h>) take locks without naming a lock API.
@@ -343,13 +377,13 @@ export class SummaryProvider {
         if (c.name === fn.name) continue;
         const callee = this.calleeOf(c.name, fn.file);
         if (!callee) continue;
-        const sum = this.resultOf(callee, false)?.summary;
+        const sum = this.calleeResult(callee)?.summary;
         if (!sum) continue;
         if (sum.takes.length || sum.exits.some((e) => e.acquired.length || e.released.length || e.rcu || e.preempt || e.irqOff) || sum.requires.length) return undefined;
         if (!maySleep && sum.maySleep) maySleep = { site: siteAt(fn, c.at), why: `${c.name}() may sleep (${sum.maySleep.why})` };
       }
     } finally {
-      this.depth--;
+      this.calls.depth--;
       this.active.delete(k);
     }
     return {
@@ -361,14 +395,28 @@ export class SummaryProvider {
   /** Analyse a function (memoised unless sites/traces are wanted, which need a fresh run). */
   resultOf(fn: FunctionInput, fresh: boolean, collect: { sites?: boolean; traces?: boolean } = {}): FunctionResult | undefined {
     const k = fn;
-    if (!fresh && this.memo.has(k)) return this.memo.get(k) ?? undefined;
-    if (this.active.has(k) || this.depth >= MAX_DEPTH) return undefined; // recursion: no summary
+    const calls = this.calls;
+    if (!fresh && this.memo.has(k)) {
+      const m = this.memo.get(k) ?? undefined;
+      const at = m ? this.cutAt.get(m) : undefined;
+      if (at === undefined) return m;
+      if (at <= calls.depth || this.active.has(k)) { calls.cuts++; return m; }
+      // computed deeper, where an answer was withheld: again from here
+    }
+    if (this.active.has(k) || calls.depth >= MAX_DEPTH) { calls.cuts++; return undefined; } // recursion: no summary
+    const cuts = calls.cuts;
+    const depth = calls.depth;
+    const done = (r: FunctionResult): FunctionResult => {
+      if (calls.cuts !== cuts) this.cutAt.set(r, depth);
+      if (!this.memo.has(k) || !fresh) this.memo.set(k, r);
+      return r;
+    };
     if (!collect.sites && !collect.traces && !fresh) {
       const cheap = this.withoutLocks(fn, k);
-      if (cheap) { this.memo.set(k, cheap); return cheap; }
+      if (cheap) return done(cheap);
     }
     this.active.add(k);
-    this.depth++;
+    calls.depth++;
     try {
       let r: FunctionResult;
       try {
@@ -385,10 +433,9 @@ export class SummaryProvider {
         // Never let one function take the run down: it is reported as not analysed.
         r = failedResult(fn, (e as Error).message);
       }
-      if (!this.memo.has(k) || !fresh) this.memo.set(k, r);
-      return r;
+      return done(r);
     } finally {
-      this.depth--;
+      calls.depth--;
       this.active.delete(k);
     }
   }
