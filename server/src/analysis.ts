@@ -15,11 +15,12 @@ import { materializeSeries } from './source/materialize';
 import type { SourceFile } from './source/types';
 import { CImage, directorySource, headsIndex, makeImage, makeLazyImage, makeTreeFile, type SiblingSource } from './analysis/c-image';
 import { includedHeaders, ReadFile } from './analysis/headers';
-import { ResultStore, SummaryProvider, type FunctionSource, type ProviderNetwork } from './analysis/summaries';
+import { ResultStore, SummaryProvider, type FunctionSource, type NetworkPlace, type ProviderNetwork } from './analysis/summaries';
 import { chooseProfile, ChosenProfile, finish } from './analysis/profile-choice';
 import type { FunctionInput, FunctionResult, RawFinding } from './sim/interpret';
 import type { Summary } from './sim/summary-types';
 import { addDeadlockFindings, type DeadlockMemo } from './analysis/deadlock-findings';
+import { changedFiles } from './analysis/changed-files';
 import { hashText } from './text-hash';
 import { capText } from './c/top-level';
 import { guardsDefinedIn } from './c/guard-defs';
@@ -223,10 +224,18 @@ async function analyzePatch(opts: AnalyzeOptions, tree: TreeReader | null, cache
   const postInputLines = new Map<string, Map<number, number>>();
   // Files as the series has left them so far (a later patch sees an earlier one's changes).
   const soFar = new Map<string, string>();
+  // Callees in the tree's other files are answered by a network over the tree, shared by every
+  // patch of the series, unless the answer used a file the series has changed by then.
+  const net = opts.crossFile !== false && tree ? makeTreeNetwork(cache, chosen, tree, opts.shareResults) : undefined;
+  const headersSoFar = new Set<string>();
   for (const m of mats) {
     const preState = new Map(soFar);
     for (const f of m.files) if (f.post !== null) soFar.set(f.path, f.post);
     const postState = new Map(soFar);
+    // What the patch's providers see other than the tree: its own files, and headers changed so
+    // far (other .c files are the tree's: siblings are read from it).
+    const changed = new Set([...m.files.flatMap((f) => [f.path, f.oldPath ?? f.path]), ...headersSoFar]);
+    for (const p of changed) if (!p.endsWith('.c')) headersSoFar.add(p);
     const cFiles = m.files.filter((f) => /\.(c|h)$/.test(f.path));
     const images = new Map<SourceFile, Images>();
     for (const sf of m.files) for (const p of sf.problems) notes.push(`${p.message} (line ${p.inputLine})`);
@@ -248,8 +257,10 @@ async function analyzePatch(opts: AnalyzeOptions, tree: TreeReader | null, cache
         const postHeaders = im.post ? includedHeaders(sf.path, im.post.text, readerWith(tree, postState, `p${m.index}post`), cache.headers, macros) : [];
         const preHeaders = im.pre ? includedHeaders(sf.oldPath ?? sf.path, im.pre.text, readerWith(tree, preState, `p${m.index}pre`), cache.headers, macros) : [];
         const siblings = opts.crossFile !== false ? siblingSources(sf.path, patched, tree, cache, macros) : [];
-        const postProv = providerFor([...(im.post ? [im.post] : []), ...postImgs.filter((x) => x !== im.post), ...postHeaders], chosen, cache.results, siblings, opts.shareResults);
-        const preProv = providerFor([...(im.pre ? [im.pre] : []), ...preImgs.filter((x) => x !== im.pre), ...preHeaders], chosen, cache.results, siblings, opts.shareResults);
+        const place = (changed: Set<string>, state: Map<string, string>): NetworkPlace | undefined => (net && siblings.length
+          ? { net, file: sf.path, changed: changedFiles(changed, (f) => (state.has(f) ? state.get(f) : tree?.read(f)), (f) => tree?.read(f)) } : undefined);
+        const postProv = providerFor([...(im.post ? [im.post] : []), ...postImgs.filter((x) => x !== im.post), ...postHeaders], chosen, cache.results, siblings, opts.shareResults, place(changed, postState));
+        const preProv = providerFor([...(im.pre ? [im.pre] : []), ...preImgs.filter((x) => x !== im.pre), ...preHeaders], chosen, cache.results, siblings, opts.shareResults, place(changed, preState));
         // Touched: a changed line inside (post), or a removed line inside (pre), matched by name.
         const names = new Set<string>();
         if (im.post) for (const f of functionsTouching(im.post.file, sf.changedPost)) names.add(f.name);
@@ -324,7 +335,7 @@ function sizeLimit(file: string, line: number): Finding {
 /** Callee lookup in these images, with their globals and struct field types (first image wins).
  *  Types are looked up on demand, so a header is only parsed when its text can hold the answer. */
 function providerFor(images: CImage[], chosen: ChosenProfile, store?: ResultStore, siblings: FunctionSource[] = [], share?: ShareResults,
-  network?: { net: ProviderNetwork; file: string }): SummaryProvider {
+  network?: NetworkPlace): SummaryProvider {
   const globals = lazyMap((name) => {
     for (const img of images) if (img.declares(name)) { const t = img.globals().get(name); if (t) return t; }
     return undefined;
@@ -354,8 +365,15 @@ function treeNetwork(cache: AnalysisCache, chosen: ChosenProfile, tree: TreeRead
   let byShare = cache.networks.get(chosen);
   if (!byShare) cache.networks.set(chosen, (byShare = new Map()));
   const key = share?.key ?? '';
-  const known = byShare.get(key);
-  if (known) return known;
+  let net = byShare.get(key);
+  if (!net) byShare.set(key, (net = makeTreeNetwork(cache, chosen, tree, share)));
+  return net;
+}
+
+/** A network of its own (one run: a patch series). Results cut by the depth bound or a recursion
+ *  depend on where the cycle was entered; kept from run to run they would make a run's answer
+ *  depend on the runs before it. */
+function makeTreeNetwork(cache: AnalysisCache, chosen: ChosenProfile, tree: TreeReader, share?: ShareResults): TreeNetwork {
   const macros = chosen.profile.iteratorMacros;
   const providers = new Map<string, { image: CImage; provider: SummaryProvider } | null>();
   const entry = (file: string): { image: CImage; provider: SummaryProvider } | undefined => {
@@ -366,7 +384,7 @@ function treeNetwork(cache: AnalysisCache, chosen: ChosenProfile, tree: TreeRead
       if (image) {
         const headers = includedHeaders(file, image.text, readerWith(tree, new Map(), 'tree'), cache.headers, macros);
         const siblings = siblingSources(file, new Set([file]), tree, cache, macros);
-        e = { image, provider: providerFor([image, ...headers], chosen, cache.results, siblings, share, { net, file }) };
+        e = { image, provider: providerFor([image, ...headers], chosen, cache.results, siblings, share, { net, file, headers: headers.map((h) => h.path) }) };
       }
       providers.set(file, e);
     }
@@ -374,10 +392,11 @@ function treeNetwork(cache: AnalysisCache, chosen: ChosenProfile, tree: TreeRead
   };
   const net: TreeNetwork = {
     counters: { depth: 0, cuts: 0 },
+    uses: new WeakMap(),
+    using: [],
     providerOf: (file) => entry(file)?.provider,
     own: (rel, text) => { const e = entry(rel); return e && e.image.text === text ? e : undefined; },
   };
-  byShare.set(key, net);
   return net;
 }
 

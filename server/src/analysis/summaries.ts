@@ -192,10 +192,42 @@ export interface ProviderNetwork {
   /** The provider of a tree file, or undefined when it has none (a header, a patched file). */
   providerOf(file: string): SummaryProvider | undefined;
   readonly counters: CallCounters;
+  /** What each of the network's results depends on (see Uses). */
+  readonly uses: WeakMap<FunctionResult, Uses>;
+  /** While results are computed: what each one has used so far, innermost last. */
+  readonly using: Uses[];
+}
+
+/**
+ * What a result depends on, by file: the functions whose text it was computed from (its own and
+ * every callee's, transitively), and, as DECLARATIONS, the file-scope declarations of its file and
+ * of the headers that file includes (globals, struct fields: lock classes are found through them).
+ */
+export type Uses = Map<string, Set<string>>;
+export const DECLARATIONS = '';
+
+/** The files a patch series has changed so far, against the tree the network read. */
+export interface ChangedFiles {
+  has(file: string): boolean;
+  /** Whether everything in `uses` reads the same in the changed files as in the tree. */
+  same(uses: Uses): boolean;
+}
+
+function addUses(into: Uses, from: Uses): void {
+  for (const [file, names] of from) {
+    const mine = into.get(file);
+    if (!mine) into.set(file, new Set(names));
+    else for (const n of names) mine.add(n);
+  }
 }
 
 /** Calls in progress (the depth bound), and how many callee answers the bound or recursion withheld. */
 interface CallCounters { depth: number; cuts: number }
+
+/** Where a provider stands in a network: the tree file it answers for and the headers that file
+ *  includes (a tree provider), or, for a patch's provider, the files the patch series has changed
+ *  so far, whose tree versions the network's results must not have used. */
+export interface NetworkPlace { net: ProviderNetwork; file: string; headers?: string[]; changed?: ChangedFiles }
 
 export class SummaryProvider {
   // Keyed by the input object: images hand out one FunctionInput per function.
@@ -213,7 +245,7 @@ export class SummaryProvider {
   private readonly siblingFields = new Map<string, Map<string, string>>();
 
   constructor(
-    private readonly sources: FunctionSource[],
+    readonly sources: FunctionSource[],
     private readonly ix: ProfileIndex,
     private readonly order: OrderLike,
     private readonly globals: Map<string, string>,
@@ -222,16 +254,32 @@ export class SummaryProvider {
     private readonly store?: ResultStore,
     private readonly guardOf?: (type: string) => Guard | undefined,
     private readonly share?: ShareResults,
-    /** The network this provider belongs to, and the tree file it answers for. */
-    private readonly network?: { net: ProviderNetwork; file: string },
+    /** The network this provider belongs to or asks. */
+    private readonly network?: NetworkPlace,
   ) {
     this.calls = network?.net.counters ?? { depth: 0, cuts: 0 };
   }
 
-  /** The result of a callee: from the provider of its own file when it has one. */
+  /** The result of a callee: from the provider of its own file when it has one (unless that
+   *  result used a file the patch series changed). */
   private calleeResult(fn: FunctionInput): FunctionResult | undefined {
-    const owner = this.network && fn.file !== this.network.file ? this.network.net.providerOf(fn.file) : undefined;
-    return (owner ?? this).resultOf(fn, false);
+    const nw = this.network;
+    if (!nw) return this.resultOf(fn, false);
+    const { net, changed } = nw;
+    let r: FunctionResult | undefined;
+    let owner = fn.file !== nw.file ? net.providerOf(fn.file) : undefined;
+    // Only the tree's own definitions (not a patch's image of the same path).
+    if (owner && owner.sources[0]?.lookup(fn.name) !== fn) owner = undefined;
+    const usesOf = (x: FunctionResult): Uses => net.uses.get(x) ?? new Map([[fn.file, new Set([DECLARATIONS, fn.name])]]);
+    let delegated = false;
+    if (owner) {
+      r = owner.resultOf(fn, false);
+      delegated = !r || !changed || changed.same(usesOf(r));
+    }
+    if (!delegated) r = this.resultOf(fn, false);
+    const using = net.using[net.using.length - 1];
+    if (using && r) addUses(using, usesOf(r));
+    return r;
   }
 
 
@@ -406,13 +454,28 @@ export class SummaryProvider {
     if (this.active.has(k) || calls.depth >= MAX_DEPTH) { calls.cuts++; return undefined; } // recursion: no summary
     const cuts = calls.cuts;
     const depth = calls.depth;
+    // A tree provider records the files each result uses (see ProviderNetwork.deps).
+    const tracking = this.network?.headers ? this.network : undefined;
+    let using: Uses | undefined;
+    if (tracking) {
+      using = new Map([[tracking.file, new Set([DECLARATIONS, fn.name])], ...tracking.headers!.map((h) => [h, new Set([DECLARATIONS])] as const)]);
+      if (fn.file !== tracking.file) using.set(fn.file, new Set([DECLARATIONS, fn.name]));
+      tracking.net.using.push(using);
+    }
     const done = (r: FunctionResult): FunctionResult => {
+      if (using) { tracking!.net.using.pop(); tracking!.net.uses.set(r, using); }
       if (calls.cuts !== cuts) this.cutAt.set(r, depth);
       if (!this.memo.has(k) || !fresh) this.memo.set(k, r);
       return r;
     };
     if (!collect.sites && !collect.traces && !fresh) {
-      const cheap = this.withoutLocks(fn, k);
+      let cheap: FunctionResult | undefined;
+      try {
+        cheap = this.withoutLocks(fn, k);
+      } catch (e) {
+        if (using) tracking!.net.using.pop();
+        throw e;
+      }
       if (cheap) return done(cheap);
     }
     this.active.add(k);
