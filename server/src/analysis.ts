@@ -224,9 +224,10 @@ async function analyzePatch(opts: AnalyzeOptions, tree: TreeReader | null, cache
   const postInputLines = new Map<string, Map<number, number>>();
   // Files as the series has left them so far (a later patch sees an earlier one's changes).
   const soFar = new Map<string, string>();
-  // Callees in the tree's other files are answered by a network over the tree, shared by every
-  // patch of the series, unless the answer used a file the series has changed by then.
-  const net = opts.crossFile !== false && tree ? makeTreeNetwork(cache, chosen, tree, opts.shareResults) : undefined;
+  // In a series, callees in the tree's other files are answered by a network over the tree, shared
+  // by every patch, unless the answer used a file the patch changes. (One patch does not repay
+  // reading the includes of every file it reaches: 95 -> 165 ms for seed (a).)
+  const net = opts.crossFile !== false && tree && mats.length > 1 ? makeTreeNetwork(cache, chosen, tree, opts.shareResults) : undefined;
   const headersSoFar = new Set<string>();
   for (const m of mats) {
     const preState = new Map(soFar);

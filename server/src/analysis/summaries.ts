@@ -464,7 +464,9 @@ export class SummaryProvider {
     }
     const done = (r: FunctionResult): FunctionResult => {
       if (using) { tracking!.net.using.pop(); tracking!.net.uses.set(r, using); }
-      if (calls.cuts !== cuts) this.cutAt.set(r, depth);
+      // Only a tree provider, whose functions are first reached from any file at any depth;
+      // elsewhere a file's functions are asked in their own order and the first answer stands.
+      if (calls.cuts !== cuts && tracking) this.cutAt.set(r, depth);
       if (!this.memo.has(k) || !fresh) this.memo.set(k, r);
       return r;
     };
