@@ -15,7 +15,7 @@ import { materializeSeries } from './source/materialize';
 import type { SourceFile } from './source/types';
 import { CImage, directorySource, headsIndex, makeImage, makeLazyImage, makeTreeFile, type SiblingSource } from './analysis/c-image';
 import { includedHeaders, ReadFile } from './analysis/headers';
-import { ResultStore, SummaryProvider, type FunctionSource, type NetworkPlace, type ProviderNetwork } from './analysis/summaries';
+import { ResultStore, SummaryProvider, type ChangedFiles, type FunctionSource, type NetworkPlace, type ProviderNetwork } from './analysis/summaries';
 import { chooseProfile, ChosenProfile, finish } from './analysis/profile-choice';
 import type { FunctionInput, FunctionResult, RawFinding } from './sim/interpret';
 import type { Summary } from './sim/summary-types';
@@ -233,10 +233,14 @@ async function analyzePatch(opts: AnalyzeOptions, tree: TreeReader | null, cache
     const preState = new Map(soFar);
     for (const f of m.files) if (f.post !== null) soFar.set(f.path, f.post);
     const postState = new Map(soFar);
+    // The patch's own files are looked up in their patched versions, never as tree siblings.
+    const patched = new Set(m.files.flatMap((f) => [f.path, f.oldPath ?? f.path]));
     // What the patch's providers see other than the tree: its own files, and headers changed so
     // far (other .c files are the tree's: siblings are read from it).
-    const changed = new Set([...m.files.flatMap((f) => [f.path, f.oldPath ?? f.path]), ...headersSoFar]);
+    const changed = new Set([...patched, ...headersSoFar]);
     for (const p of changed) if (!p.endsWith('.c')) headersSoFar.add(p);
+    const changedIn = (state: Map<string, string>) => changedFiles(changed, (f) => (state.has(f) ? state.get(f) : tree?.read(f)), (f) => tree?.read(f));
+    const [changedPre, changedPost] = net ? [changedIn(preState), changedIn(postState)] : [];
     const cFiles = m.files.filter((f) => /\.(c|h)$/.test(f.path));
     const images = new Map<SourceFile, Images>();
     for (const sf of m.files) for (const p of sf.problems) notes.push(`${p.message} (line ${p.inputLine})`);
@@ -249,8 +253,6 @@ async function analyzePatch(opts: AnalyzeOptions, tree: TreeReader | null, cache
         });
       }
       const postImgs = [...images.values()].map((i) => i.post).filter((x): x is CImage => !!x);
-      // The patch's own files are looked up in their patched versions, never as tree siblings.
-      const patched = new Set(m.files.flatMap((f) => [f.path, f.oldPath ?? f.path]));
       const preImgs = [...images.values()].map((i) => i.pre).filter((x): x is CImage => !!x);
       for (const sf of cFiles) {
         fileCount++;
@@ -258,10 +260,9 @@ async function analyzePatch(opts: AnalyzeOptions, tree: TreeReader | null, cache
         const postHeaders = im.post ? includedHeaders(sf.path, im.post.text, readerWith(tree, postState, `p${m.index}post`), cache.headers, macros) : [];
         const preHeaders = im.pre ? includedHeaders(sf.oldPath ?? sf.path, im.pre.text, readerWith(tree, preState, `p${m.index}pre`), cache.headers, macros) : [];
         const siblings = opts.crossFile !== false ? siblingSources(sf.path, patched, tree, cache, macros) : [];
-        const place = (changed: Set<string>, state: Map<string, string>): NetworkPlace | undefined => (net && siblings.length
-          ? { net, file: sf.path, changed: changedFiles(changed, (f) => (state.has(f) ? state.get(f) : tree?.read(f)), (f) => tree?.read(f)) } : undefined);
-        const postProv = providerFor([...(im.post ? [im.post] : []), ...postImgs.filter((x) => x !== im.post), ...postHeaders], chosen, cache.results, siblings, opts.shareResults, place(changed, postState));
-        const preProv = providerFor([...(im.pre ? [im.pre] : []), ...preImgs.filter((x) => x !== im.pre), ...preHeaders], chosen, cache.results, siblings, opts.shareResults, place(changed, preState));
+        const place = (c: ChangedFiles | undefined): NetworkPlace | undefined => (net && siblings.length ? { net, file: sf.path, changed: c } : undefined);
+        const postProv = providerFor([...(im.post ? [im.post] : []), ...postImgs.filter((x) => x !== im.post), ...postHeaders], chosen, cache.results, siblings, opts.shareResults, place(changedPost));
+        const preProv = providerFor([...(im.pre ? [im.pre] : []), ...preImgs.filter((x) => x !== im.pre), ...preHeaders], chosen, cache.results, siblings, opts.shareResults, place(changedPre));
         // Touched: a changed line inside (post), or a removed line inside (pre), matched by name.
         const names = new Set<string>();
         if (im.post) for (const f of functionsTouching(im.post.file, sf.changedPost)) names.add(f.name);

@@ -2,7 +2,7 @@
 // into simulator inputs on demand (converting a body to plain objects costs, so only when used).
 import { parseC, disposeC, reparseC, rawCursorOps } from '../c/parser';
 import { globalTypes, structFields } from '../c/declarations';
-import { topLevelIndex, type TopLevelIndex } from '../c/top-level';
+import { replaceDefinitions, topLevelIndex, type TopLevelIndex } from '../c/top-level';
 import { iteratorMacrosDefinedIn } from '../c/macro-rules';
 import type { CFile, CFunction } from '../c/types';
 import { toAst, Ast, lineStarts } from '../sim/ast';
@@ -75,6 +75,9 @@ export function makeLazyImage(path: string, text: string, opts: ImageOptions = {
  */
 type Definitions = ReturnType<typeof definitionsIn>;
 
+/** A definition blanked with its line breaks kept (lines and offsets stay the file's). */
+const blankLines = (definition: string): string => definition.replace(/[^\n]/g, ' ');
+
 function definitionsIn(path: string, text: string, opts: ImageOptions) {
   let top: TopLevelIndex | undefined;
   let macros: string[] | undefined;
@@ -109,7 +112,7 @@ function definitionsIn(path: string, text: string, opts: ImageOptions) {
   let decls: CImage | undefined;
   return {
     definition,
-    declarations: (): CImage => (decls ??= makeImage(path, blankSpans(text, (top ??= topLevelIndex(text)).spans), opts)),
+    declarations: (): CImage => (decls ??= makeImage(path, replaceDefinitions(text, (top ??= topLevelIndex(text)).spans, blankLines), opts)),
     index: () => (top ??= topLevelIndex(text)),
     indexed: () => top !== undefined,
     input: (fn: CFunction | undefined) => (fn ? parsed.get(fn.name)?.input(fn) : undefined),
@@ -155,19 +158,6 @@ export function makeSiblingSource(path: string, text: string, opts: ImageOptions
 export function makeTreeFile(path: string, text: string, opts: ImageOptions = {}): { image: CImage; sibling: SiblingSource } {
   const defs = definitionsIn(path, text, opts);
   return { image: makeLazyImage(path, text, opts, defs), sibling: makeSiblingSource(path, text, opts, defs) };
-}
-
-/** The text with these spans blanked (line breaks kept, so lines and offsets stay the file's). */
-function blankSpans(text: string, spans: Map<string, { start: number; end: number }>): string {
-  const sorted = [...spans.values()].sort((a, b) => a.start - b.start);
-  let out = '';
-  let at = 0;
-  for (const s of sorted) {
-    if (s.start < at) continue;
-    out += text.slice(at, s.start) + text.slice(s.start, s.end).replace(/[^\n]/g, ' ');
-    at = s.end;
-  }
-  return out + text.slice(at);
 }
 
 /**

@@ -1,7 +1,7 @@
 // The files a patch series has changed so far, compared with the tree by what a result used: a
 // callee's summary computed on the tree stays good for a patch that changed its file elsewhere
 // (another function, a comment), and only then (see summaries.ts, Uses).
-import { topLevelIndex, type TopLevelIndex } from '../c/top-level';
+import { replaceDefinitions, topLevelIndex, type TopLevelIndex } from '../c/top-level';
 import { DECLARATIONS, type ChangedFiles, type Uses } from './summaries';
 
 /** Definitions and file-scope text by text (a series keeps each file version as one string). */
@@ -19,14 +19,7 @@ function indexOf(text: string): { ix: TopLevelIndex; decls?: string } {
 /** The text outside every function definition (globals, struct definitions, prototypes). */
 function declarations(text: string): string {
   const e = indexOf(text);
-  if (e.decls === undefined) {
-    const spans = [...e.ix.spans.values()].sort((a, b) => a.start - b.start);
-    let out = '';
-    let at = 0;
-    for (const s of spans) { if (s.start < at) continue; out += text.slice(at, s.start); at = s.end; }
-    e.decls = out + text.slice(at);
-  }
-  return e.decls;
+  return (e.decls ??= replaceDefinitions(text, e.ix.spans, () => ''));
 }
 
 function definition(text: string, name: string): string | undefined {

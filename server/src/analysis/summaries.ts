@@ -395,12 +395,12 @@ export class SummaryProvider {
    * whose summary does) needs no simulation: nothing in it can be reported, and all its callers
    * need to know is whether it may sleep. Most of mm/ is such code.
    */
-  private withoutLocks(fn: FunctionInput, k: FunctionInput): FunctionResult | undefined {
+  private withoutLocks(fn: FunctionInput): FunctionResult | undefined {
     if (fn.bodyText === undefined || fn.annotations.length) return undefined;
     const { text, calls } = callsIn(fn);
     let maySleep: Summary['maySleep'] = null;
     const gfpParams: number[] = [];
-    this.active.add(k);
+    this.active.add(fn);
     this.calls.depth++;
     try {
       for (const c of calls) {
@@ -432,7 +432,7 @@ export class SummaryProvider {
       }
     } finally {
       this.calls.depth--;
-      this.active.delete(k);
+      this.active.delete(fn);
     }
     return {
       findings: [], traces: [], sites: [], nestings: [],
@@ -442,66 +442,63 @@ export class SummaryProvider {
 
   /** Analyse a function (memoised unless sites/traces are wanted, which need a fresh run). */
   resultOf(fn: FunctionInput, fresh: boolean, collect: { sites?: boolean; traces?: boolean } = {}): FunctionResult | undefined {
-    const k = fn;
     const calls = this.calls;
-    if (!fresh && this.memo.has(k)) {
-      const m = this.memo.get(k) ?? undefined;
+    if (!fresh && this.memo.has(fn)) {
+      const m = this.memo.get(fn) ?? undefined;
       const at = m ? this.cutAt.get(m) : undefined;
       if (at === undefined) return m;
-      if (at <= calls.depth || this.active.has(k)) { calls.cuts++; return m; }
+      if (at <= calls.depth || this.active.has(fn)) { calls.cuts++; return m; }
       // computed deeper, where an answer was withheld: again from here
     }
-    if (this.active.has(k) || calls.depth >= MAX_DEPTH) { calls.cuts++; return undefined; } // recursion: no summary
+    if (this.active.has(fn) || calls.depth >= MAX_DEPTH) { calls.cuts++; return undefined; } // recursion: no summary
     const cuts = calls.cuts;
     const depth = calls.depth;
-    // A tree provider records the files each result uses (see ProviderNetwork.deps).
+    // A tree provider records what each result was computed from (see Uses).
     const tracking = this.network?.headers ? this.network : undefined;
     let using: Uses | undefined;
     if (tracking) {
-      using = new Map([[tracking.file, new Set([DECLARATIONS, fn.name])], ...tracking.headers!.map((h) => [h, new Set([DECLARATIONS])] as const)]);
-      if (fn.file !== tracking.file) using.set(fn.file, new Set([DECLARATIONS, fn.name]));
+      using = new Map([[tracking.file, new Set([DECLARATIONS])], ...tracking.headers!.map((h) => [h, new Set([DECLARATIONS])] as const)]);
+      addUses(using, new Map([[fn.file, new Set([DECLARATIONS, fn.name])]]));
       tracking.net.using.push(using);
     }
-    const done = (r: FunctionResult): FunctionResult => {
-      if (using) { tracking!.net.using.pop(); tracking!.net.uses.set(r, using); }
-      // Only a tree provider, whose functions are first reached from any file at any depth;
-      // elsewhere a file's functions are asked in their own order and the first answer stands.
-      if (calls.cuts !== cuts && tracking) this.cutAt.set(r, depth);
-      if (!this.memo.has(k) || !fresh) this.memo.set(k, r);
-      return r;
-    };
-    if (!collect.sites && !collect.traces && !fresh) {
-      let cheap: FunctionResult | undefined;
-      try {
-        cheap = this.withoutLocks(fn, k);
-      } catch (e) {
-        if (using) tracking!.net.using.pop();
-        throw e;
-      }
-      if (cheap) return done(cheap);
-    }
-    this.active.add(k);
-    calls.depth++;
+    let r: FunctionResult;
     try {
-      let r: FunctionResult;
-      try {
-        const key = this.store ? this.contentKey(fn) : undefined;
-        const hit = key !== undefined ? this.reuse(key, fn, collect) : undefined;
-        if (hit) r = hit;
-        else if (key !== undefined) {
-          const rec = this.analyzeRecorded(fn, collect);
-          // A run cut short by time is not reproducible: never kept.
-          if (!rec.result.limit?.includes(' ms')) this.store!.add(key, rec);
-          r = rec.result;
-        } else r = analyzeFunction(fn, this.context(collect, fn.file));
-      } catch (e) {
-        // Never let one function take the run down: it is reported as not analysed.
-        r = failedResult(fn, (e as Error).message);
-      }
-      return done(r);
+      r = this.compute(fn, fresh, collect);
     } finally {
-      calls.depth--;
-      this.active.delete(k);
+      if (using) tracking!.net.using.pop();
+    }
+    if (using) tracking!.net.uses.set(r, using);
+    // Only a tree provider, whose functions are first reached from any file at any depth;
+    // elsewhere a file's functions are asked in their own order and the first answer stands.
+    if (calls.cuts !== cuts && tracking) this.cutAt.set(r, depth);
+    if (!this.memo.has(fn) || !fresh) this.memo.set(fn, r);
+    return r;
+  }
+
+  /** The result of a function not at hand: without simulation when nothing in it can change lock
+   *  state, else from the store or by simulation. */
+  private compute(fn: FunctionInput, fresh: boolean, collect: { sites?: boolean; traces?: boolean }): FunctionResult {
+    if (!collect.sites && !collect.traces && !fresh) {
+      const cheap = this.withoutLocks(fn);
+      if (cheap) return cheap;
+    }
+    this.active.add(fn);
+    this.calls.depth++;
+    try {
+      const key = this.store ? this.contentKey(fn) : undefined;
+      const hit = key !== undefined ? this.reuse(key, fn, collect) : undefined;
+      if (hit) return hit;
+      if (key === undefined) return analyzeFunction(fn, this.context(collect, fn.file));
+      const rec = this.analyzeRecorded(fn, collect);
+      // A run cut short by time is not reproducible: never kept.
+      if (!rec.result.limit?.includes(' ms')) this.store!.add(key, rec);
+      return rec.result;
+    } catch (e) {
+      // Never let one function take the run down: it is reported as not analysed.
+      return failedResult(fn, (e as Error).message);
+    } finally {
+      this.calls.depth--;
+      this.active.delete(fn);
     }
   }
 }

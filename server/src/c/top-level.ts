@@ -101,6 +101,20 @@ export function topLevelIndex(text: string): TopLevelIndex {
   return { functions, names, structs, statics, spans };
 }
 
+
+/** The text with each function definition of `spans` replaced by `by(definition)` (the spans in
+ *  text order; a span inside an earlier one is left to it). */
+export function replaceDefinitions(text: string, spans: TopLevelIndex['spans'], by: (definition: string) => string): string {
+  const sorted = [...spans.values()].sort((a, b) => a.start - b.start);
+  let out = '';
+  let at = 0;
+  for (const s of sorted) {
+    if (s.start < at) continue;
+    out += text.slice(at, s.start) + by(text.slice(s.start, s.end));
+    at = s.end;
+  }
+  return out + text.slice(at);
+}
 /**
  * The longest prefix of a C text, at most `max` characters, that ends after a complete file-scope
  * declaration or definition (a line whose `}` or `;` returns to brace depth 0). Beyond it mmlock
