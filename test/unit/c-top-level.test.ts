@@ -44,6 +44,12 @@ test('topLevelIndex: definitions, not prototypes, macro bodies or calls inside b
   assert.ok(ix.structs.has('anon_vma'));
 });
 
+test('topLevelIndex: SYSCALL_DEFINEn(name, ...) defines name(), as the parser names it', () => {
+  const ix = topLevelIndex('SYSCALL_DEFINE3(madvise, unsigned long, start, size_t, len_in, int, behavior)\n{\n\treturn 0;\n}\nCOMPAT_SYSCALL_DEFINE0(sync_demo)\n{\n}\n');
+  assert.deepEqual([...ix.functions], ['madvise', 'sync_demo']);
+  assert.deepEqual([...ix.spans.keys()], ['madvise', 'sync_demo']);
+});
+
 test('topLevelIndex: braces that do not balance across #if arms make every identifier count', () => {
   const ix = topLevelIndex('#ifdef A\nstatic void f(void) {\n#else\nstatic void f(void) {\n#endif\n g(); }\nstatic void h(void) { }\n');
   assert.ok(ix.functions.has('f') && ix.functions.has('h'));
@@ -64,6 +70,22 @@ test('topLevelIndex: no function the parser finds in 6.12 include/linux is missi
   }
   assert.ok(checked > 1000, `only ${checked} functions`);
   assert.ok(missing.length <= checked * 0.005, `${missing.length} missing of ${checked}: ${missing.slice(0, 20).join(', ')}`);
+});
+
+test('topLevelIndex: every function the parser finds in 6.12 mm/*.c is indexed by the same name', { skip: !fs.existsSync(corpus) }, async () => {
+  await initParser();
+  const mm = path.join(corpus, '../../mm');
+  let checked = 0;
+  const missing: string[] = [];
+  for (const f of fs.readdirSync(mm).filter((x) => x.endsWith('.c'))) {
+    const text = fs.readFileSync(path.join(mm, f), 'utf8');
+    const ix = topLevelIndex(text);
+    const file = parseC(text);
+    for (const fn of file.functions) { checked++; if (!ix.spans.has(fn.name)) missing.push(`${f}:${fn.startLine} ${fn.name}`); }
+    disposeC(file);
+  }
+  assert.ok(checked > 5000, `only ${checked} functions`);
+  assert.ok(missing.length <= checked * 0.002, `${missing.length} missing of ${checked}: ${missing.slice(0, 20).join(', ')}`);
 });
 
 test('capText: keeps whole file-scope definitions up to the limit and says the first line left out', () => {

@@ -187,3 +187,32 @@ test('CLI errors: exit 2 with one line (bad edit, unknown class, cycle, no tree,
     assert.equal(x.o, '');
   }
 });
+
+test('a system call (SYSCALL_DEFINEn) is analysed under both profiles like any other function', async () => {
+  // The analysis of a tree file parses each definition alone, by the name the token index gives
+  // it: `SYSCALL_DEFINE2(remap_demo, ...)` defines remap_demo() (it was looked up as
+  // SYSCALL_DEFINE2, found nothing and was silently left out).
+  const tree = fs.mkdtempSync(path.join(os.tmpdir(), 'mmlock-whatif-sys-'));
+  fs.cpSync(fixture('reverse'), tree, { recursive: true });
+  fs.writeFileSync(path.join(tree, 'mm/fremap.c'), [
+    '#include <linux/rmap.h>',
+    '',
+    'SYSCALL_DEFINE2(remap_demo, unsigned long, start, struct address_space *, mapping)',
+    '{',
+    '\tread_lock(&tasklist_lock);',
+    '\tspin_lock(&mapping->i_mmap_lock);',
+    '\tspin_unlock(&mapping->i_mmap_lock);',
+    '\tread_unlock(&tasklist_lock);',
+    '\treturn 0;',
+    '}',
+    '',
+  ].join('\n'));
+  try {
+    const r = await whatIf({ edits: ['i_mmap_lock=mutex'], inputs: inputsOf(tree), tree });
+    assert.deepEqual(sites(r, 'breaks').filter((s) => s.startsWith('mm/fremap.c')), [
+      'mm/fremap.c:6 remap_demo sleep-in-atomic tasklist_lock,i_mmap_lock [rwlock]',
+    ]);
+  } finally {
+    fs.rmSync(tree, { recursive: true, force: true });
+  }
+});

@@ -48,7 +48,7 @@ export interface ImageOptions {
 export function makeLazyImage(path: string, text: string, opts: ImageOptions = {}, defs: Definitions = definitionsIn(path, text, opts)): CImage {
   let img: CImage | undefined;
   const get = (): CImage => img ?? (img = makeImage(path, text, opts));
-  const ix = textIndex(text);
+  const ix = textIndex(text, defs.index);
   const lazy: CImage = {
     path, text, declares: ix.declares, definesStruct: ix.definesStruct,
     get file() { return get().file; },
@@ -136,7 +136,7 @@ export function makeSiblingSource(path: string, text: string, opts: ImageOptions
   const definition = (name: string): CFunction | undefined => (headsOf().has(name) ? defs.definition(name) : undefined);
   // File-scope variables and struct fields, asked only for names the file declares: from a parse
   // of the file with its function definitions blanked (a few ms, against the whole file's tens).
-  const tix = textIndex(text);
+  const tix = textIndex(text, defs.index);
   return {
     lookup: (name) => {
       if (defs.indexed() && (!defs.index().functions.has(name) || defs.index().statics.has(name))) return undefined;
@@ -198,13 +198,15 @@ function definitionHeads(text: string): Set<string> {
   return out;
 }
 
-/** Lazily built: what the text declares and defines at file scope, and its `struct X {` tags. */
-function textIndex(text: string): { declares(name: string): boolean; definesFunction(name: string): boolean; definesStruct(tag: string): boolean } {
+/** Lazily built: what the text declares and defines at file scope, and its `struct X {` tags.
+ *  `index`: the text's top-level index when another part already builds it (one scan, not two). */
+function textIndex(text: string, index?: () => TopLevelIndex): { declares(name: string): boolean; definesFunction(name: string): boolean; definesStruct(tag: string): boolean } {
   let top: TopLevelIndex | undefined;
+  const get = index ?? (() => (top ??= topLevelIndex(text)));
   let tags: Set<string> | undefined;
   return {
-    declares: (name) => (top ?? (top = topLevelIndex(text))).names.has(name),
-    definesFunction: (name) => (top ?? (top = topLevelIndex(text))).functions.has(name),
+    declares: (name) => get().names.has(name),
+    definesFunction: (name) => get().functions.has(name),
     definesStruct: (tag) => {
       if (!tags) { tags = new Set(); for (const m of text.matchAll(/\b(?:struct|union)\s+([A-Za-z_]\w*)\s*\{/g)) tags.add(m[1]); }
       return tags.has(tag);

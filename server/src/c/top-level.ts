@@ -2,7 +2,7 @@
 // defines, the names it declares and the struct/union tags it defines. Headers are asked "do you
 // define f()?" thousands of times per run; answering from this index means a header is parsed
 // only when it can hold the answer.
-import { isMacroName } from './macro-rules';
+import { isMacroName, isSyscallDefine } from './macro-rules';
 import { scan, Tok } from './scanner';
 
 export interface TopLevelIndex {
@@ -72,7 +72,12 @@ export function topLevelIndex(text: string): TopLevelIndex {
         // another word or a `*` it starts a new declaration (a macro invocation had no `;`).
         const before = k > 1 ? t.kind[k - 2] : 0;
         const newDecl = before === Tok.Ident || (before === Tok.Punct && t.sub[k - 2] === 42);
-        if (!afterParams || newDecl) { cand = word(k - 1); afterParams = false; }
+        if (!afterParams || newDecl) {
+          cand = word(k - 1);
+          afterParams = false;
+          // `SYSCALL_DEFINE3(madvise, ...)` defines madvise() (as the parser sees it: neutralize.ts).
+          if (isSyscallDefine(cand) && t.kind[k + 1] === Tok.Ident) cand = word(k + 1);
+        }
       }
       paren++;
     } else if (c === RPAREN) {

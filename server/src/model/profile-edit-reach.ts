@@ -8,6 +8,7 @@
 // iterator macros changed by a what-if file) makes every input relevant.
 import type { LockClass, Profile } from './profile-types';
 import { buildOrder } from './order';
+import { isSyscallDefine } from '../c/macro-rules';
 import { typeOfName, type ProfileIndex, type TypeEnv } from './resolve';
 
 export interface EditReach {
@@ -343,7 +344,8 @@ export function functionBodies(text: string): { name: string; start: number; end
 function functionName(head: string): string | undefined {
   const h = head.replace(/__attribute__\s*\(\((?:[^()]|\([^()]*\))*\)\)/g, ' ');
   if (/=\s*$/.test(h) || !/\)\s*(?:[A-Za-z_]\w*(?:\s*\([^()]*\))?\s*)*$/.test(h)) return undefined;
-  const m = /([A-Za-z_]\w*)\s*\(/.exec(h);
+  const m = /([A-Za-z_]\w*)\s*\(\s*([A-Za-z_]\w*)?/.exec(h);
   if (!m || /^(?:struct|union|enum|if|while|for|switch|return|sizeof)$/.test(m[1])) return undefined;
-  return m[1];
+  // `SYSCALL_DEFINE3(madvise, ...)` defines madvise().
+  return isSyscallDefine(m[1]) && m[2] ? m[2] : m[1];
 }
