@@ -368,14 +368,15 @@ function treeNetwork(cache: AnalysisCache, chosen: ChosenProfile, tree: TreeRead
   if (!byShare) cache.networks.set(chosen, (byShare = new Map()));
   const key = share?.key ?? '';
   let net = byShare.get(key);
-  if (!net) byShare.set(key, (net = makeTreeNetwork(cache, chosen, tree, share)));
+  if (!net) byShare.set(key, (net = makeTreeNetwork(cache, chosen, tree, share, false)));
   return net;
 }
 
 /** A network of its own (one run: a patch series). Results cut by the depth bound or a recursion
  *  depend on where the cycle was entered; kept from run to run they would make a run's answer
- *  depend on the runs before it. */
-function makeTreeNetwork(cache: AnalysisCache, chosen: ChosenProfile, tree: TreeReader, share?: ShareResults): TreeNetwork {
+ *  depend on the runs before it. `tracksUses`: results record what they were computed from (a
+ *  series asks whether a patch changed any of it; a whole-tree run never does). */
+function makeTreeNetwork(cache: AnalysisCache, chosen: ChosenProfile, tree: TreeReader, share?: ShareResults, tracksUses = true): TreeNetwork {
   const macros = chosen.profile.iteratorMacros;
   const providers = new Map<string, { image: CImage; provider: SummaryProvider } | null>();
   const entry = (file: string): { image: CImage; provider: SummaryProvider } | undefined => {
@@ -394,6 +395,7 @@ function makeTreeNetwork(cache: AnalysisCache, chosen: ChosenProfile, tree: Tree
   };
   const net: TreeNetwork = {
     counters: { depth: 0, cuts: 0 },
+    tracksUses,
     uses: new WeakMap(),
     using: [],
     providerOf: (file) => entry(file)?.provider,

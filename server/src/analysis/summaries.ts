@@ -192,6 +192,8 @@ export interface ProviderNetwork {
   /** The provider of a tree file, or undefined when it has none (a header, a patched file). */
   providerOf(file: string): SummaryProvider | undefined;
   readonly counters: CallCounters;
+  /** Whether results record what they depend on: only a patch series asks (ChangedFiles). */
+  readonly tracksUses: boolean;
   /** What each of the network's results depends on (see Uses). */
   readonly uses: WeakMap<FunctionResult, Uses>;
   /** While results are computed: what each one has used so far, innermost last. */
@@ -454,7 +456,8 @@ export class SummaryProvider {
     const cuts = calls.cuts;
     const depth = calls.depth;
     // A tree provider records what each result was computed from (see Uses).
-    const tracking = this.network?.headers ? this.network : undefined;
+    const tree = this.network?.headers ? this.network : undefined;
+    const tracking = tree?.net.tracksUses ? tree : undefined;
     let using: Uses | undefined;
     if (tracking) {
       using = new Map([[tracking.file, new Set([DECLARATIONS])], ...tracking.headers!.map((h) => [h, new Set([DECLARATIONS])] as const)]);
@@ -470,7 +473,7 @@ export class SummaryProvider {
     if (using) tracking!.net.uses.set(r, using);
     // Only a tree provider, whose functions are first reached from any file at any depth;
     // elsewhere a file's functions are asked in their own order and the first answer stands.
-    if (calls.cuts !== cuts && tracking) this.cutAt.set(r, depth);
+    if (calls.cuts !== cuts && tree) this.cutAt.set(r, depth);
     if (!this.memo.has(fn) || !fresh) this.memo.set(fn, r);
     return r;
   }

@@ -252,8 +252,15 @@ function afterDeclarator(text: string, i: number): number {
 /** Comments, string and character literals and preprocessor lines blanked (same length, same lines):
  *  the analysis does not expand macros, and text in comments names nothing. */
 export function stripC(text: string): string {
-  const out = text.split('');
-  const blank = (from: number, to: number) => { for (let k = from; k < to; k++) if (out[k] !== '\n') out[k] = ' '; };
+  // The kept text between blanked ranges is copied as slices (a character array of a whole file
+  // cost more than the scan).
+  const parts: string[] = [];
+  let copied = 0;
+  const blank = (from: number, to: number) => {
+    if (from >= to) return;
+    parts.push(text.slice(copied, from), text.slice(from, to).replace(/[^\n]/g, ' '));
+    copied = to;
+  };
   let i = 0;
   let lineStart = true;
   while (i < text.length) {
@@ -305,7 +312,8 @@ export function stripC(text: string): string {
     }
     i++;
   }
-  return out.join('');
+  parts.push(text.slice(copied));
+  return parts.join('');
 }
 
 /** Top-level function definitions of a (stripped) text: name and body range. */
