@@ -69,6 +69,17 @@ function imageFor(cache: AnalysisCache, run: number, p: string, text: string, ma
   return img;
 }
 
+/** Frees an image of the cache unless it is the newest version of its path. */
+function dropImage(cache: AnalysisCache, img: CImage): void {
+  if (cache.latest.get(img.path) === img) return;
+  for (const [k, e] of cache.images) {
+    if (e.img !== img) continue;
+    cache.images.delete(k);
+    img.dispose();
+    return;
+  }
+}
+
 /** Images no run has used since the one before this: freed (their trees live in WASM memory). */
 function evictImages(cache: AnalysisCache): void {
   for (const [k, e] of cache.images) {
@@ -299,7 +310,11 @@ async function analyzePatch(opts: AnalyzeOptions, tree: TreeReader | null, cache
         }
       }
     } finally {
-      // Images stay for the rest of the series (patch N's post-image is patch N+1's pre-image).
+      // Post-images stay for the rest of the series (patch N's post-image is patch N+1's
+      // pre-image). A pre-image the series has moved past is freed now in a one-shot check (a
+      // 100-patch series kept 300 parsed versions of its files); the editor keeps it for its
+      // next run over the same text.
+      if (!collect.sites && mats.length > 1) for (const im of images.values()) if (im.pre) dropImage(cache, im.pre);
     }
   }
   evictImages(cache);
