@@ -10,6 +10,12 @@ export function isSyscallDefine(id: string): boolean {
   return /^(COMPAT_)?SYSCALL_DEFINE[0-6]$/.test(id);
 }
 
+/** A macro whose first argument names the function it defines: `SYSCALL_DEFINE3(madvise, ...)`,
+ *  and 2.6-era `SYSCALL_DEFINE(readahead)(int fd, ...)`. */
+export function definesSyscall(id: string): boolean {
+  return /^(COMPAT_)?SYSCALL_DEFINE[0-6]?$/.test(id);
+}
+
 export function isIterator(id: string, extra: Set<string>): boolean {
   return id.includes('for_each') || id.endsWith('_foreach') || extra.has(id);
 }

@@ -2,7 +2,7 @@
 // defines, the names it declares and the struct/union tags it defines. Headers are asked "do you
 // define f()?" thousands of times per run; answering from this index means a header is parsed
 // only when it can hold the answer.
-import { isMacroName, isSyscallDefine } from './macro-rules';
+import { isMacroName, definesSyscall } from './macro-rules';
 import { scan, Tok } from './scanner';
 
 export interface TopLevelIndex {
@@ -20,6 +20,7 @@ export interface TopLevelIndex {
 }
 
 const TAGS = new Set(['struct', 'union', 'enum']);
+const ATTRIBUTE = /^__attribute(__)?$/;
 const LPAREN = 40, RPAREN = 41, LBRACE = 123, RBRACE = 125, SEMI = 59, COMMA = 44, EQ = 61;
 
 export function topLevelIndex(text: string): TopLevelIndex {
@@ -67,7 +68,8 @@ export function topLevelIndex(text: string): TopLevelIndex {
     const c = t.sub[k];
     if (c === LPAREN) {
       if (paren === 0) inMacro = k > 0 && t.kind[k - 1] === Tok.Ident && isMacroName(word(k - 1));
-      if (paren === 0 && k > 0 && t.kind[k - 1] === Tok.Ident) {
+      // `bool __init __attribute((weak)) arch_hugetlb_valid_size(...)`: an attribute, not the name.
+      if (paren === 0 && k > 0 && t.kind[k - 1] === Tok.Ident && !ATTRIBUTE.test(word(k - 1))) {
         // After a parameter list, `ident(` right after `)` is an attribute (__acquires(x)); after
         // another word or a `*` it starts a new declaration (a macro invocation had no `;`).
         const before = k > 1 ? t.kind[k - 2] : 0;
@@ -76,7 +78,7 @@ export function topLevelIndex(text: string): TopLevelIndex {
           cand = word(k - 1);
           afterParams = false;
           // `SYSCALL_DEFINE3(madvise, ...)` defines madvise() (as the parser sees it: neutralize.ts).
-          if (isSyscallDefine(cand) && t.kind[k + 1] === Tok.Ident) cand = word(k + 1);
+          if (definesSyscall(cand) && t.kind[k + 1] === Tok.Ident) cand = word(k + 1);
         }
       }
       paren++;

@@ -8,7 +8,7 @@
 // iterator macros changed by a what-if file) makes every input relevant.
 import type { LockClass, Profile } from './profile-types';
 import { buildOrder } from './order';
-import { isSyscallDefine } from '../c/macro-rules';
+import { definesSyscall } from '../c/macro-rules';
 import { typeOfName, type ProfileIndex, type TypeEnv } from './resolve';
 
 export interface EditReach {
@@ -355,5 +355,5 @@ function functionName(head: string): string | undefined {
   const m = /([A-Za-z_]\w*)\s*\(\s*([A-Za-z_]\w*)?/.exec(h);
   if (!m || /^(?:struct|union|enum|if|while|for|switch|return|sizeof)$/.test(m[1])) return undefined;
   // `SYSCALL_DEFINE3(madvise, ...)` defines madvise().
-  return isSyscallDefine(m[1]) && m[2] ? m[2] : m[1];
+  return definesSyscall(m[1]) && m[2] ? m[2] : m[1];
 }
