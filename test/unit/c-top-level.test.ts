@@ -61,33 +61,30 @@ test('topLevelIndex: braces that do not balance across #if arms make every ident
 
 // Whatever the parser finds in real headers, the index must find too (else lookups miss wrappers).
 const corpus = path.resolve(__dirname, '../../../../shared/corpus/linux-6.12/include/linux');
-test('topLevelIndex: no function the parser finds in 6.12 include/linux is missing', { skip: !fs.existsSync(corpus) }, async () => {
+
+/** The functions the parser finds in `dir`'s `*ext` files, and those `indexed` says the index lacks. */
+async function unindexed(dir: string, ext: string, indexed: (ix: ReturnType<typeof topLevelIndex>, name: string) => boolean) {
   await initParser();
   let checked = 0;
   const missing: string[] = [];
-  for (const f of fs.readdirSync(corpus).filter((x) => x.endsWith('.h'))) {
-    const text = fs.readFileSync(path.join(corpus, f), 'utf8');
+  for (const f of fs.readdirSync(dir).filter((x) => x.endsWith(ext))) {
+    const text = fs.readFileSync(path.join(dir, f), 'utf8');
     const ix = topLevelIndex(text);
     const file = parseC(text);
-    for (const fn of file.functions) { checked++; if (!ix.functions.has(fn.name)) missing.push(`${f}:${fn.startLine} ${fn.name}`); }
+    for (const fn of file.functions) { checked++; if (!indexed(ix, fn.name)) missing.push(`${f}:${fn.startLine} ${fn.name}`); }
     disposeC(file);
   }
+  return { checked, missing };
+}
+
+test('topLevelIndex: no function the parser finds in 6.12 include/linux is missing', { skip: !fs.existsSync(corpus) }, async () => {
+  const { checked, missing } = await unindexed(corpus, '.h', (ix, name) => ix.functions.has(name));
   assert.ok(checked > 1000, `only ${checked} functions`);
   assert.ok(missing.length <= checked * 0.005, `${missing.length} missing of ${checked}: ${missing.slice(0, 20).join(', ')}`);
 });
 
 test('topLevelIndex: every function the parser finds in 6.12 mm/*.c is indexed by the same name', { skip: !fs.existsSync(corpus) }, async () => {
-  await initParser();
-  const mm = path.join(corpus, '../../mm');
-  let checked = 0;
-  const missing: string[] = [];
-  for (const f of fs.readdirSync(mm).filter((x) => x.endsWith('.c'))) {
-    const text = fs.readFileSync(path.join(mm, f), 'utf8');
-    const ix = topLevelIndex(text);
-    const file = parseC(text);
-    for (const fn of file.functions) { checked++; if (!ix.spans.has(fn.name)) missing.push(`${f}:${fn.startLine} ${fn.name}`); }
-    disposeC(file);
-  }
+  const { checked, missing } = await unindexed(path.join(corpus, '../../mm'), '.c', (ix, name) => ix.spans.has(name));
   assert.ok(checked > 5000, `only ${checked} functions`);
   assert.deepEqual(missing, []);
 });

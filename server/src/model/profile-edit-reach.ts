@@ -350,7 +350,7 @@ export function functionBodies(text: string): { name: string; start: number; end
 
 /** The function a definition head declares (`static inline void anon_vma_lock(struct vm_area_struct *vma)`). */
 function functionName(head: string): string | undefined {
-  const h = head.replace(/__attribute__\s*\(\((?:[^()]|\([^()]*\))*\)\)/g, ' ');
+  const h = head.replace(/__attribute(?:__)?\s*\(\((?:[^()]|\([^()]*\))*\)\)/g, ' ');
   if (/=\s*$/.test(h) || !/\)\s*(?:[A-Za-z_]\w*(?:\s*\([^()]*\))?\s*)*$/.test(h)) return undefined;
   const m = /([A-Za-z_]\w*)\s*\(\s*([A-Za-z_]\w*)?/.exec(h);
   if (!m || /^(?:struct|union|enum|if|while|for|switch|return|sizeof)$/.test(m[1])) return undefined;
