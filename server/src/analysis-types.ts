@@ -31,6 +31,9 @@ export interface AnalyzeOptions {
   shareResults?: ShareResults;
   /** C files: leave these functions out (what-if: they cannot differ under the edit). */
   skipFunctions?: string[];
+  /** C files: also analyse under this profile in the same simulation (a what-if edit that changes
+   *  only lock kinds and the order: see canShareWalks); the result is AnalysisResult.variant. */
+  variant?: { profileObject: import('./model/profile-types').Profile; profileOrigin: string };
   /** Shared across the inputs of one run: parsed tree headers, loaded profiles (see createCache). */
   cache?: import('./analysis').AnalysisCache;
 }
@@ -69,6 +72,8 @@ export interface AnalysisResult {
   sites: LockSite[];
   notes: string[];           // e.g. "hunk 3 of mm/mmap.c does not apply; hunk-only mode for that file"
   stats: { files: number; functions: number; ms: number };
+  /** With AnalyzeOptions.variant: the same input's result under that profile. */
+  variant?: AnalysisResult;
 }
 
 /** See AnalyzeOptions.shareResults. */

@@ -15,7 +15,7 @@ import { materializeSeries } from './source/materialize';
 import type { SourceFile } from './source/types';
 import { CImage, directorySource, headsIndex, makeImage, makeLazyImage, makeTreeFile, type SiblingSource } from './analysis/c-image';
 import { includedHeaders, ReadFile } from './analysis/headers';
-import { ResultStore, SummaryProvider, type ChangedFiles, type FunctionSource, type NetworkPlace, type ProviderNetwork } from './analysis/summaries';
+import { ResultStore, SummaryProvider, type ChangedFiles, type FunctionSource, type NetworkPlace, type ProviderNetwork, type VariantProfile } from './analysis/summaries';
 import { chooseProfile, ChosenProfile, finish } from './analysis/profile-choice';
 import type { FunctionInput, FunctionResult, RawFinding } from './sim/interpret';
 import type { Summary } from './sim/summary-types';
@@ -150,10 +150,12 @@ interface Collect { sites?: boolean; traces?: boolean; only?: string[]; /** also
 async function analyzeCFile(opts: AnalyzeOptions, tree: TreeReader | null, cache: AnalysisCache, started: number, collect: Collect = { sites: true }) {
   const rel = relToTree(opts.name, opts.tree, opts.cwd);
   const chosen = profileFor(opts, tree, cache, new Map());
+  const chosenV = opts.variant ? profileFor({ ...opts, profileObject: opts.variant.profileObject, profileOrigin: opts.variant.profileOrigin }, tree, cache, new Map()) : undefined;
+  const variant = chosenV ? { ix: chosenV.ix, order: chosenV.order } : undefined;
   const capped = capText(opts.text, MAX_TEXT);
   // In the editor (sites wanted) the same file comes back after every edit: its image is kept and
   // re-parsed incrementally, and the results of functions the edit did not change are reused.
-  // What-if runs analyse each file twice (base and edited profile): the same image serves both.
+  // What-if runs that take a run per profile (base and edited) analyse a file twice: the same image serves both.
   const editor = !!collect.sites || !!opts.shareResults;
   const run = ++cache.run;
   // What-if: most functions are left out, so the others are parsed one by one (the file is parsed
@@ -162,15 +164,16 @@ async function analyzeCFile(opts: AnalyzeOptions, tree: TreeReader | null, cache
   // A file of the tree as the tree has it, checked for findings only: analysed by the provider of
   // a network over the whole tree, where other files' calls into it are answered too.
   const fromTree = opts.crossFile && !collect.sites && !collect.traces && tree
-    ? treeNetwork(cache, chosen, tree, opts.shareResults).own(rel, capped.text) : undefined;
+    ? treeNetwork(cache, chosen, tree, opts.shareResults, chosenV).own(rel, capped.text) : undefined;
   const img = fromTree?.image ?? (skip || editor ? imageFor(cache, run, rel, capped.text, chosen.profile.iteratorMacros, [], !!skip)
       : makeImage(rel, capped.text, { iteratorMacros: chosen.profile.iteratorMacros }));
   const provider = fromTree?.provider ?? ((): SummaryProvider => {
     const headers = includedHeaders(rel, capped.text, readerWith(tree, new Map(), 'tree'), cache.headers, chosen.profile.iteratorMacros);
     const siblings = opts.crossFile ? siblingSources(rel, new Set([rel]), tree, cache, chosen.profile.iteratorMacros) : [];
-    return providerFor([img, ...headers], chosen, editor || siblings.length || opts.shareResults ? cache.results : undefined, siblings, opts.shareResults);
+    return providerFor([img, ...headers], chosen, editor || siblings.length || opts.shareResults ? cache.results : undefined, siblings, opts.shareResults, undefined, variant);
   })();
   const findings: Finding[] = [];
+  const variantFindings: Finding[] = [];
   const sites: LockSite[] = [];
   const functions: FunctionReport[] = [];
   const traces: Trace[] = [];
@@ -189,6 +192,7 @@ async function analyzeCFile(opts: AnalyzeOptions, tree: TreeReader | null, cache
       if (!r) continue;
       const fs = toFindings(r, fn, rel, undefined, undefined, false, fn.hasErrors);
       findings.push(...fs);
+      if (variant) variantFindings.push(...toFindings({ ...r, findings: r.variant?.findings ?? r.findings }, fn, rel, undefined, undefined, false, fn.hasErrors));
       functions.push({ name: fn.name, file: rel, line: fn.startLine, endLine: fn.endLine, touched: false, findings: fs.length });
       if (collect.sites) sites.push(...toSites(r, fn.name, rel, undefined));
       if (collect.traces) traces.push(...r.traces);
@@ -202,6 +206,7 @@ async function analyzeCFile(opts: AnalyzeOptions, tree: TreeReader | null, cache
     profile: { id: chosen.profile.id, origin: chosen.origin }, mode: 'c-file', findings: sortFindings(findings),
     functions, sites, notes, stats: { files: 1, functions: names.length || img.file.functions.length, ms: Date.now() - started },
   };
+  if (chosenV) result.variant = { ...result, profile: { id: chosenV.profile.id, origin: chosenV.origin }, findings: sortFindings(variantFindings) };
   return { result, traces, chosen };
 }
 
@@ -352,7 +357,7 @@ function sizeLimit(file: string, line: number): Finding {
 /** Callee lookup in these images, with their globals and struct field types (first image wins).
  *  Types are looked up on demand, so a header is only parsed when its text can hold the answer. */
 function providerFor(images: CImage[], chosen: ChosenProfile, store?: ResultStore, siblings: FunctionSource[] = [], share?: ShareResults,
-  network?: NetworkPlace): SummaryProvider {
+  network?: NetworkPlace, variant?: VariantProfile): SummaryProvider {
   const globals = lazyMap((name) => {
     for (const img of images) if (img.declares(name)) { const t = img.globals().get(name); if (t) return t; }
     return undefined;
@@ -363,7 +368,7 @@ function providerFor(images: CImage[], chosen: ChosenProfile, store?: ResultStor
     return undefined;
   });
   const guards = lazyGuards(images);
-  return new SummaryProvider([...images, ...siblings], chosen.ix, chosen.order, globals, undefined, fields, store, guards, share, network);
+  return new SummaryProvider([...images, ...siblings], chosen.ix, chosen.order, globals, undefined, fields, store, guards, share, network, variant);
 }
 
 /** The providers of a tree's files under one profile, made as files are reached. */
@@ -378,20 +383,27 @@ interface TreeNetwork extends ProviderNetwork {
  * a call into another file is answered by that file's provider. A whole-tree what-if then analyses
  * each function once per profile, whichever files call it, instead of once per calling file.
  */
-function treeNetwork(cache: AnalysisCache, chosen: ChosenProfile, tree: TreeReader, share?: ShareResults): TreeNetwork {
+function treeNetwork(cache: AnalysisCache, chosen: ChosenProfile, tree: TreeReader, share?: ShareResults, variant?: ChosenProfile): TreeNetwork {
   let byShare = cache.networks.get(chosen);
   if (!byShare) cache.networks.set(chosen, (byShare = new Map()));
-  const key = share?.key ?? '';
+  const key = `${share?.key ?? ''}\0${variant ? profileHash(variant) : ''}`;
   let net = byShare.get(key);
-  if (!net) byShare.set(key, (net = makeTreeNetwork(cache, chosen, tree, share, false)));
+  if (!net) byShare.set(key, (net = makeTreeNetwork(cache, chosen, tree, share, false, variant)));
   return net;
+}
+
+const profileHashes = new WeakMap<ChosenProfile, string>();
+function profileHash(c: ChosenProfile): string {
+  let h = profileHashes.get(c);
+  if (h === undefined) profileHashes.set(c, (h = hashText(JSON.stringify(c.profile))));
+  return h;
 }
 
 /** A network of its own (one run: a patch series). Results cut by the depth bound or a recursion
  *  depend on where the cycle was entered; kept from run to run they would make a run's answer
  *  depend on the runs before it. `tracksUses`: results record what they were computed from (a
  *  series asks whether a patch changed any of it; a whole-tree run never does). */
-function makeTreeNetwork(cache: AnalysisCache, chosen: ChosenProfile, tree: TreeReader, share?: ShareResults, tracksUses = true): TreeNetwork {
+function makeTreeNetwork(cache: AnalysisCache, chosen: ChosenProfile, tree: TreeReader, share?: ShareResults, tracksUses = true, variant?: ChosenProfile): TreeNetwork {
   const macros = chosen.profile.iteratorMacros;
   const providers = new Map<string, { image: CImage; provider: SummaryProvider } | null>();
   const entry = (file: string): { image: CImage; provider: SummaryProvider } | undefined => {
@@ -402,7 +414,8 @@ function makeTreeNetwork(cache: AnalysisCache, chosen: ChosenProfile, tree: Tree
       if (image) {
         const headers = includedHeaders(file, image.text, readerWith(tree, new Map(), 'tree'), cache.headers, macros);
         const siblings = siblingSources(file, new Set([file]), tree, cache, macros);
-        e = { image, provider: providerFor([image, ...headers], chosen, cache.results, siblings, share, { net, file, headers: headers.map((h) => h.path) }) };
+        e = { image, provider: providerFor([image, ...headers], chosen, cache.results, siblings, share, { net, file, headers: headers.map((h) => h.path) },
+          variant && { ix: variant.ix, order: variant.order }) };
       }
       providers.set(file, e);
     }

@@ -6,7 +6,9 @@
 //
 // Speed: the edit costs a profile rebuild, not a slower analysis. Only inputs whose text (or a tree
 // header function they call) can name a class the edit changes, or both classes of a pair whose
-// order it changes, are analysed — twice; the others cannot differ (model/profile-edit-reach.ts).
+// order it changes, are analysed; the others cannot differ (model/profile-edit-reach.ts). An edit
+// of kinds and the order only is evaluated in the same walk as the base profile (sameWalks); one
+// that inserts a class changes which locks code names, and takes a run per profile.
 import * as path from 'path';
 import { analyze, createCache, directoryFiles, isCSource, type AnalysisCache } from './analysis';
 import { topLevelIndex } from './c/top-level';
@@ -18,7 +20,7 @@ import type { Finding } from './findings';
 import { applyEdits, parseEdits, type AppliedEdit, type EditOp, type EditedProfile } from './model/profile-edit';
 import { editFileOps, validateEditFile, type ProfileEditFile } from './model/profile-edit-file';
 import {
-  declIndex, editReach, functionBodies, ReachScanner, stripC, type DeclIndex, type EditReach,
+  declIndex, editReach, functionBodies, ReachScanner, sameWalks, stripC, type DeclIndex, type EditReach,
 } from './model/profile-edit-reach';
 import type { Profile } from './model/profile-types';
 import { fsTree, type TreeReader } from './source/tree';
@@ -149,12 +151,14 @@ export async function whatIf(opts: WhatIfOptions): Promise<WhatIfResult> {
   const total = relevant.length;
   let done = 0;
   opts.onProgress?.(0, total);
-  // Functions that cannot name a class the edit touches give the same result under both
-  // profiles: the edited run reuses the base run's (see SummaryProvider's shared keys).
+  // An edit of kinds and the order only: one walk per function reports under both profiles. Else
+  // two runs, where functions that cannot name a class the edit touches give the same result
+  // under both profiles: the edited run reuses the base run's (see SummaryProvider's shared keys).
+  const oneWalk = sameWalks(base.profile, edited.profile);
   const scanner = new ReachScanner(reach, [base.profile, edited.profile]);
-  const share: ShareResults | undefined = reach.global ? undefined
+  const share: ShareResults | undefined = reach.global || oneWalk ? undefined
     : { key: hashText(JSON.stringify(base.profile)), mayName: (body) => scanner.mayName(body), classes: scanner.classes };
-  const runner = opts.runner ?? inProcessRunner(opts, cache, share);
+  const runner = opts.runner ?? inProcessRunner(opts, cache, share, oneWalk);
   const results = await runner(relevant, [base, { profile: edited.profile, origin: edited.origin }], {
     signal: opts.signal, onDone: () => opts.onProgress?.(++done, total),
   });
@@ -204,18 +208,23 @@ export async function whatIf(opts: WhatIfOptions): Promise<WhatIfResult> {
 
 // ------------------------------------------------------------------ running the analyses
 
-function inProcessRunner(opts: WhatIfOptions, cache: AnalysisCache, share?: ShareResults): WhatIfRunner {
+function inProcessRunner(opts: WhatIfOptions, cache: AnalysisCache, share: ShareResults | undefined, oneWalk: boolean): WhatIfRunner {
   return async (inputs, variants, ctl) => {
     const out: AnalysisResult[][] = [];
     for (const input of inputs) {
       if (ctl.signal?.aborted) throw new Error('cancelled');
+      const run = (v: ProfileVariant, variant?: ProfileVariant) => analyze({
+        name: input.name, text: input.text, tree: opts.tree, profileObject: v.profile, profileOrigin: v.origin,
+        all: true, cache, cwd: opts.cwd, sites: false, signal: ctl.signal, untrusted: opts.untrusted, crossFile: true,
+        shareResults: share, skipFunctions: input.skip,
+        ...(variant ? { variant: { profileObject: variant.profile, profileOrigin: variant.origin } } : {}),
+      });
       const rs: AnalysisResult[] = [];
-      for (const v of variants) {
-        rs.push(await analyze({
-          name: input.name, text: input.text, tree: opts.tree, profileObject: v.profile, profileOrigin: v.origin,
-          all: true, cache, cwd: opts.cwd, sites: false, signal: ctl.signal, untrusted: opts.untrusted, crossFile: true,
-          shareResults: share, skipFunctions: input.skip,
-        }));
+      if (oneWalk && variants.length === 2 && isCSource(input.name, input.text)) {
+        const r = await run(variants[0], variants[1]);
+        rs.push(r, r.variant!);
+      } else {
+        for (const v of variants) rs.push(await run(v));
       }
       out.push(rs);
       ctl.onDone?.(input);

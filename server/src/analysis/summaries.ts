@@ -2,6 +2,9 @@
 // patch touches, and of the tree's headers (static inline wrappers such as anon_vma_lock()) are
 // analysed when first called, once, and their summaries used at call sites.
 import { analyzeFunction, FunctionInput, FunctionResult, InterpretContext, Limits, OrderLike } from '../sim/interpret';
+
+/** A second profile evaluated in the same walks (a what-if edit of kinds and order only). */
+export interface VariantProfile { ix: ProfileIndex; order: OrderLike }
 import type { Summary, SummaryExit } from '../sim/summary-types';
 import { gfpBlocks, ProfileIndex } from '../model/resolve';
 import { hashText } from '../text-hash';
@@ -258,6 +261,8 @@ export class SummaryProvider {
     private readonly share?: ShareResults,
     /** The network this provider belongs to or asks. */
     private readonly network?: NetworkPlace,
+    /** Results carry this profile's findings and summary too (FunctionResult.variant). */
+    private readonly variant?: VariantProfile,
   ) {
     this.calls = network?.net.counters ?? { depth: 0, cuts: 0 };
   }
@@ -289,7 +294,8 @@ export class SummaryProvider {
    *  not its first line: a function moved by an edit above it is the same function). */
   private contentKey(fn: FunctionInput): string | undefined {
     if (fn.bodyText === undefined) return undefined;
-    const profile = this.share && !this.share.mayName(fn.bodyText) ? `shared\0${this.share.key}` : profileKey(this.ix);
+    const profile = this.share && !this.share.mayName(fn.bodyText) ? `shared\0${this.share.key}`
+      : this.variant ? `${profileKey(this.ix)}+${profileKey(this.variant.ix)}` : profileKey(this.ix);
     return `${profile}\0${this.limits ? JSON.stringify(this.limits) : ''}\0${ownKey(fn)}`;
   }
 
@@ -304,7 +310,7 @@ export class SummaryProvider {
       if ((collect.sites && !e.sites) || (collect.traces && !e.traces)) continue;
       // Computed under the other profile: only if no callee it relied on involves an edited class.
       if (shared && e.deps.some((d) => d.k === 'sum' && this.share!.classes.some((c) => d.v.includes(`"class":"${c}"`)))) continue;
-      if (!e.deps.every((d) => (d.k === 'sum' ? jsonOf(this.summaryFrom(d.name, fn.file)) === d.v
+      if (!e.deps.every((d) => (d.k === 'sum' ? this.depOf(d.name, fn.file) === d.v
         : d.k === 'guard' ? JSON.stringify(this.guardOf?.(d.name) ?? null) === d.v
         : d.k === 'global' ? this.globalsFor(fn.file).get(d.name) === d.v : this.fieldsFor(fn.file)?.get(d.name) === d.v))) continue;
       const r = shiftResult(e.result, fn.file, e.line, e.endLine, fn.line - e.line);
@@ -321,13 +327,31 @@ export class SummaryProvider {
     const base = this.context(collect, fn.file);
     const globals = { get: (n: string) => { const v = base.globals.get(n); note({ k: 'global', name: n, v }); return v; } } as Map<string, string>;
     const fieldTypes = { get: (n: string) => { const v = base.fieldTypes?.get(n); note({ k: 'field', name: n, v }); return v; } } as Map<string, string>;
-    const summaryOf = (name: string) => { const v = this.summaryFrom(name, fn.file); note({ k: 'sum', name, v: jsonOf(v) }); return v; };
+    const summaryOf = (name: string) => { note({ k: 'sum', name, v: this.depOf(name, fn.file) }); return this.summaryFrom(name, fn.file); };
     const guardOf = (n: string) => { const v = this.guardOf?.(n); note({ k: 'guard', name: n, v: JSON.stringify(v ?? null) }); return v; };
-    const result = analyzeFunction(fn, { ...base, globals, fieldTypes, summaryOf, guardOf });
+    const variant = base.variant && { ...base.variant, summaryOf: (name: string) => { note({ k: 'sum', name, v: this.depOf(name, fn.file) }); return this.variantSummaryFrom(name, fn.file); } };
+    const result = analyzeFunction(fn, { ...base, globals, fieldTypes, summaryOf, guardOf, variant });
     return { result, deps, sites: !!collect.sites, traces: !!collect.traces, line: fn.line, endLine: fn.endLine };
   }
 
   summaryOf = (name: string): Summary | undefined => this.summaryFrom(name, undefined);
+
+  /** What a stored result's dependency on callee `name` records: its summary, under both profiles
+   *  when there is a variant. */
+  private depOf(name: string, file: string | undefined): string {
+    const base = jsonOf(this.summaryFrom(name, file));
+    return this.variant ? `${base}\u0001${jsonOf(this.variantSummaryFrom(name, file))}` : base;
+  }
+
+  /** The summary of `name` under the variant profile (the profile's own when there is none). */
+  variantSummaryFrom(name: string, file: string | undefined): Summary | undefined {
+    const fn = this.calleeOf(name, file);
+    if (!fn) return undefined;
+    const r = this.calleeResult(fn);
+    const sum = r?.variant?.summary ?? r?.summary;
+    if (!sum || fn.file === file || !this.siblingAt(fn.file)) return sum;
+    return balancedView(sum);
+  }
 
   /** The summary of `name` as called from a function of `file`. */
   summaryFrom(name: string, file: string | undefined): Summary | undefined {
@@ -389,6 +413,7 @@ export class SummaryProvider {
       ix: this.ix, order: this.order, globals: this.globalsFor(file), fieldTypes: this.fieldsFor(file),
       summaryOf: file === undefined ? this.summaryOf : (n: string) => this.summaryFrom(n, file),
       limits: this.limits, collectSites: collect.sites, collectTraces: collect.traces, guardOf: this.guardOf,
+      ...(this.variant ? { variant: { ...this.variant, summaryOf: (n: string) => this.variantSummaryFrom(n, file) } } : {}),
     };
   }
 
@@ -401,6 +426,8 @@ export class SummaryProvider {
     if (fn.bodyText === undefined || fn.annotations.length) return undefined;
     const { text, calls } = callsIn(fn);
     let maySleep: Summary['maySleep'] = null;
+    // Under the variant profile, where a callee may sleep when it does not under the profile.
+    let vMaySleep: Summary['maySleep'] = null;
     const gfpParams: number[] = [];
     this.active.add(fn);
     this.calls.depth++;
@@ -411,7 +438,7 @@ export class SummaryProvider {
         const api = this.ix.apis.get(c.name);
         if (api) {
           if (api.effects.some((e) => e.op !== 'may-sleep')) return undefined;
-          if (maySleep) continue;
+          if (maySleep && (!this.variant || vMaySleep)) continue;
           const e = api.effects.find((x) => x.op === 'may-sleep') as { gfpArg?: number } | undefined;
           if (!e) continue;
           if (e.gfpArg !== undefined) {
@@ -421,25 +448,33 @@ export class SummaryProvider {
             if (p >= 0) { if (!gfpParams.includes(p)) gfpParams.push(p); continue; }
             if (gfpBlocks(arg, this.ix) !== true) continue;
           }
-          maySleep = { site: siteAt(fn, c.at), why: `${c.name}() may sleep` };
+          const sleep = { site: siteAt(fn, c.at), why: `${c.name}() may sleep` };
+          maySleep ??= sleep;
+          vMaySleep ??= sleep;
           continue;
         }
         if (c.name === fn.name) continue;
         const callee = this.calleeOf(c.name, fn.file);
         if (!callee) continue;
-        const sum = this.calleeResult(callee)?.summary;
-        if (!sum) continue;
+        const r = this.calleeResult(callee);
+        const sum = r?.summary;
+        if (!r || !sum) continue;
         if (sum.takes.length || sum.exits.some((e) => e.acquired.length || e.released.length || e.rcu || e.preempt || e.irqOff) || sum.requires.length) return undefined;
         if (!maySleep && sum.maySleep) maySleep = { site: siteAt(fn, c.at), why: `${c.name}() may sleep (${sum.maySleep.why})` };
+        if (this.variant && !vMaySleep) {
+          const vs = r.variant ? r.variant.summary.maySleep : sum.maySleep;
+          if (vs) vMaySleep = { site: siteAt(fn, c.at), why: `${c.name}() may sleep (${vs.why})` };
+        }
       }
     } finally {
       this.calls.depth--;
       this.active.delete(fn);
     }
-    return {
-      findings: [], traces: [], sites: [], nestings: [],
-      summary: { name: fn.name, file: fn.file, maySleep, gfpParams, takes: [], exits: [{ ret: 'unknown', acquired: [], released: [] }], requires: [], complete: true },
-    };
+    const summary = (ms: Summary['maySleep']): Summary =>
+      ({ name: fn.name, file: fn.file, maySleep: ms, gfpParams, takes: [], exits: [{ ret: 'unknown', acquired: [], released: [] }], requires: [], complete: true });
+    const result: FunctionResult = { findings: [], traces: [], sites: [], nestings: [], summary: summary(maySleep) };
+    if (this.variant) result.variant = { findings: [], nestings: [], summary: summary(vMaySleep) };
+    return result;
   }
 
   /** Analyse a function (memoised unless sites/traces are wanted, which need a fresh run). */

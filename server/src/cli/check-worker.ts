@@ -4,7 +4,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Worker } from 'worker_threads';
-import { analyze, createCache } from '../analysis';
+import { analyze, createCache, isCSource } from '../analysis';
+import { sameWalks } from '../model/profile-edit-reach';
 import type { AnalysisResult } from '../analysis-types';
 import type { Profile } from '../model/profile-types';
 
@@ -13,8 +14,11 @@ export interface CheckVariant { profileObject: Profile; profileOrigin: string }
 
 export interface CheckJob {
   inputs: string[]; tree?: string; profile: string; all: boolean; cwd: string;
-  /** Analyse every input once per variant (in this order), sharing the parsed headers. */
+  /** Analyse every input once per variant (in this order), sharing the parsed headers; two
+   *  variants that differ only in kinds and the order share one walk (model/profile-edit-reach.ts). */
   variants?: CheckVariant[];
+  /** With variants: functions of an input left out (the what-if reach filter), by input name. */
+  skip?: Record<string, string[]>;
 }
 export interface CheckPart {
   name: string; result?: AnalysisResult; error?: { message: string; file?: string; line?: number };
@@ -30,13 +34,19 @@ export async function runChunk(job: CheckJob): Promise<CheckPart[]> {
     try {
       const text = fs.readFileSync(path.resolve(job.cwd, name), 'utf8');
       if (job.variants) {
+        const [a, b] = job.variants;
+        const run = (v: CheckVariant, variant?: CheckVariant) => analyze({
+          name, text, tree: job.tree, profileObject: v.profileObject, profileOrigin: v.profileOrigin, all: job.all, cache, cwd: job.cwd, sites: false,
+          // Variants are what-if runs: callees in the tree's other files count (see what-if.ts).
+          crossFile: true, skipFunctions: job.skip?.[name],
+          ...(variant ? { variant: { profileObject: variant.profileObject, profileOrigin: variant.profileOrigin } } : {}),
+        });
         const results: AnalysisResult[] = [];
-        for (const v of job.variants) {
-          results.push(await analyze({
-            name, text, tree: job.tree, profileObject: v.profileObject, profileOrigin: v.profileOrigin, all: job.all, cache, cwd: job.cwd, sites: false,
-            // Variants are what-if runs: callees in the tree's other files count (see what-if.ts).
-            crossFile: true,
-          }));
+        if (job.variants.length === 2 && isCSource(name, text) && sameWalks(a.profileObject, b.profileObject)) {
+          const r = await run(a, b);
+          results.push(r, r.variant!);
+        } else {
+          for (const v of job.variants) results.push(await run(v));
         }
         out.push({ name, result: results[0], results });
         continue;

@@ -85,6 +85,7 @@ function workerRunner(tree: string, cwd: string): WhatIfRunner {
     const job = {
       inputs: inputs.map((i) => i.name), tree, profile: 'auto', all: true, cwd,
       variants: variants.map((v) => ({ profileObject: v.profile, profileOrigin: v.origin })),
+      skip: Object.fromEntries(inputs.filter((i) => i.skip).map((i) => [i.name, i.skip!])),
     };
     const parts = n > 1 ? await runParallel(job, n) : await runChunk(job);
     return parts.map((p) => {

@@ -45,6 +45,20 @@ export function editReach(base: Profile, edited: Profile): EditReach {
   return { none: !global && !changed.length && !pairs.length, global, changed, pairs };
 }
 
+/**
+ * Whether the edit leaves every walk of the simulator as it is: it changes only what classes are
+ * (kind, sleeping, irq safety) and the order between them, not which locks code names (classes'
+ * ids, fields, globals, aliases), the APIs, types, GFP flags, iterator macros or guards. Then one
+ * walk per function reports under both profiles (InterpretContext.variant).
+ */
+export function sameWalks(base: Profile, edited: Profile): boolean {
+  const walkSide = (p: Profile) => JSON.stringify([
+    p.classes.map((c) => [c.id, c.aliases ?? [], c.fields ?? [], c.globals ?? []]),
+    p.apis, p.fieldTypes, p.iteratorMacros, p.nameTypes, p.gfp, p.guards ?? [],
+  ]);
+  return walkSide(base) === walkSide(edited);
+}
+
 /** What a text can name: candidate classes (changed or in a changed pair) and the functions it calls. */
 export interface TextReach {
   classes: Set<string>;

@@ -4,7 +4,7 @@ import { Ast, child, makeAst, namedKids, textOf, unwrap } from './ast';
 import { buildCfg, Cfg, CfgNode, operatorOf, scopedGuardOf } from './cfg';
 import {
   addHeld, atomicReason, clone, Fact, Held, initialState, invalidate, isAtomic, isErrFact, pushTrace,
-  setFact, Site, State, stateKey, traceEvents, truthy,
+  setFact, Site, spinsIn, State, stateKey, traceEvents, truthy,
   clearFacts, ownBinds, ownFacts, ownHeld, ownReleased, ownReleasedAt, ownTouched,
 } from './state';
 import type { LockTemplate, Summary, SummaryExit } from './summary-types';
@@ -61,6 +61,27 @@ export interface FunctionResult {
   limit?: string;
   /** Observed nestings (outer class -> inner class) for learning the order from code. */
   nestings: { outer: string; inner: string; site: Site; outerSite: Site }[];
+  /** The same under the variant profile, when the context has one (InterpretContext.variant). */
+  variant?: VariantResult;
+}
+
+/** What a function gives under a what-if's edited profile: its findings, summary and nestings. */
+export interface VariantResult {
+  findings: RawFinding[];
+  summary: Summary;
+  nestings: FunctionResult['nestings'];
+}
+
+/**
+ * A second profile evaluated in the same simulation (a what-if edit that changes only lock kinds
+ * and the order). The walk over states does not depend on kinds or the order (they decide what is
+ * reported and what callers are told, not which states arise), so one walk serves both profiles.
+ */
+export interface VariantContext {
+  ix: ProfileIndex;
+  order: OrderLike;
+  /** Callees' summaries under the variant profile. */
+  summaryOf(name: string): Summary | undefined;
 }
 
 export interface Limits { maxStatesPerNode: number; maxSteps: number; maxMs: number }
@@ -78,6 +99,7 @@ export interface InterpretContext {
   collectTraces?: boolean;
   /** Guard types the tree's headers define (DEFINE_GUARD...), for those the profile lacks. */
   guardOf?(type: string): Guard | undefined;
+  variant?: VariantContext;
 }
 
 // The generic primitives say what kind of lock they take, whatever the profile believes the class
@@ -187,11 +209,19 @@ export function analyzeFunction(fn: FunctionInput, ctx: InterpretContext): Funct
     if (n.kind !== 'branch' || n.relevant === false || !n.ast) continue;
     for (const m of textOf(src, n.ast).match(/[A-Za-z_]\w*(?:(?:->|\.)[A-Za-z_]\w*)*/g) ?? []) condVars.add(m);
   }
-  const findings = new Map<string, RawFinding>();
+  // Views: 0 is the profile, 1 the variant profile when the context has one (see VariantContext).
+  // States are shared; what is reported, the nestings seen and the summary are kept per view.
+  const V = ctx.variant;
+  const views = V ? [0, 1] : [0];
+  const ixOf = (v: number): ProfileIndex => (v && V ? V.ix : ix);
+  const orderOf = (v: number): OrderLike => (v && V ? V.order : ctx.order);
+  const sleepsPerView = (api: string, cls: string | null): boolean[] => (V ? [apiSleeps(api, cls, ix), apiSleeps(api, cls, V.ix)] : [apiSleeps(api, cls, ix)]);
+  const vspinsOf = (api: string, cls: string | null, spins: boolean): boolean => (V ? apiSpins(api, cls, V.ix) : spins);
+  const findingsOf = [new Map<string, RawFinding>(), new Map<string, RawFinding>()];
   const sites = new Map<number, SiteInfo>();
-  const nestings: FunctionResult['nestings'] = [];
-  const takes = new Map<string, LockTemplate>();
-  let maySleep: Summary['maySleep'] = null;
+  const nestingsOf: FunctionResult['nestings'][] = [[], []];
+  const takes = new Map<string, Template>();
+  const maySleepOf: Summary['maySleep'][] = [null, null];
   const gfpParams = new Set<number>();
   let limit: string | undefined = cfg.truncated ? 'part of the body did not parse' : undefined;
   const paramIndex = new Map(fn.params.map((p, i) => [p.name, i] as const));
@@ -200,16 +230,22 @@ export function analyzeFunction(fn: FunctionInput, ctx: InterpretContext): Funct
 
   // While a guard's lock API runs, messages name the guard the code wrote, not the API behind it.
   let shownAs: { api: string; as: string } | undefined;
-  const report = (code: FindingCode, at: Ast, message: string, locks: string[], classes: (string | null)[],
+  const reportIn = (v: number, code: FindingCode, at: Ast, message: string, locks: string[], classes: (string | null)[],
     related: RawFinding['related'], source?: string): void => {
     if (shownAs) message = message.split(`${shownAs.api}()`).join(shownAs.as);
     const cls = classes.filter((c): c is string => !!c);
     const key = `${code}:${at.row}:${at.col}:${cls.length ? cls.join(',') : locks.join(',')}`;
+    const findings = findingsOf[v];
     if (findings.has(key)) return;
     findings.set(key, {
       code, line: at.row + 1, col: at.col + 1, endLine: at.endRow + 1, endCol: at.endCol + 1,
       message, locks, classes: classes.filter((c): c is string => !!c), related, source,
     });
+  };
+  /** A finding that does not depend on kinds or the order: the same under every view. */
+  const report = (code: FindingCode, at: Ast, message: string, locks: string[], classes: (string | null)[],
+    related: RawFinding['related'], source?: string): void => {
+    for (const v of views) reportIn(v, code, at, message, locks, classes, related, source);
   };
 
   const envFor = (s: State): TypeEnv => ({
@@ -221,7 +257,7 @@ export function analyzeFunction(fn: FunctionInput, ctx: InterpretContext): Funct
   });
 
   // ---- templates for summaries: rewrite instances rooted at parameters to $i
-  const toTemplate = (h: Held | LockTemplate): LockTemplate => {
+  const toTemplate = (h: Held | Template): Template => {
     let inst = rootAtParam(h.instance);
     let label = rootAtParam(h.label);
     const m = /^([A-Za-z_]\w*)(.*)$/.exec(inst);
@@ -230,7 +266,7 @@ export function analyzeFunction(fn: FunctionInput, ctx: InterpretContext): Funct
     }
     const lm = /^([A-Za-z_]\w*)(.*)$/.exec(label);
     if (lm && paramIndex.has(lm[1])) label = `$${paramIndex.get(lm[1])}${lm[2]}`;
-    return { class: h.class, instance: inst, label, mode: h.mode, spins: h.spins, nested: h.nested, site: h.site };
+    return { class: h.class, instance: inst, label, mode: h.mode, spins: h.spins, vspins: h.vspins, nested: h.nested, site: h.site };
   };
 
   // Locals initialised from a parameter path (`struct anon_vma *anon_vma = vma->anon_vma;`), so a
@@ -247,7 +283,7 @@ export function analyzeFunction(fn: FunctionInput, ctx: InterpretContext): Funct
     return x;
   };
 
-  const noteTake = (h: Held | LockTemplate): void => {
+  const noteTake = (h: Held | Template): void => {
     if (cur && (cur.released.length || cur.dropped)) return;
     const t = toTemplate(h);
     const k = t.class ?? t.instance;
@@ -258,16 +294,23 @@ export function analyzeFunction(fn: FunctionInput, ctx: InterpretContext): Funct
   // Code after the function dropped one of the caller's locks (a lock break) does not run in the
   // caller's context.
   let cur: State | null = null;
-  const noteSleep = (at: Site, why: string): void => {
-    if (!maySleep && !(cur && (cur.released.length || cur.dropped))) maySleep = { site: at, why };
+  const noteSleepIn = (v: number, at: Site, why: string): void => {
+    if (!maySleepOf[v] && !(cur && (cur.released.length || cur.dropped))) maySleepOf[v] = { site: at, why };
   };
+  const noteSleep = (at: Site, why: string): void => { for (const v of views) noteSleepIn(v, at, why); };
 
   // ---- checks applied when a lock is about to be acquired
-  const checkAcquire = (s: State, h: Held, at: Ast, api: string, sleeps: boolean, viaWhy?: string, retaking = false): void => {
-    if (sleeps && isAtomic(s)) {
-      const r = atomicReason(s)!;
+  // `sleeps`: per view (acquiring a class whose kind the variant changed sleeps in one view only).
+  const checkAcquire = (s: State, h: Held, at: Ast, api: string, sleeps: readonly boolean[], viaWhy?: string, retaking = false): void => {
+    for (const v of views) checkAcquireIn(v, s, h, at, api, sleeps[v], viaWhy, retaking);
+  };
+  const checkAcquireIn = (v: number, s: State, h: Held, at: Ast, api: string, sleeps: boolean, viaWhy: string | undefined, retaking: boolean): void => {
+    const ix = ixOf(v);
+    const order = orderOf(v);
+    if (sleeps && isAtomic(s, v)) {
+      const r = atomicReason(s, v)!;
       const what = viaWhy ?? `${api}() takes ${h.label}${h.class ? ` (${describeKind(h.class, ix)})` : ''}, which may sleep,`;
-      report('sleep-in-atomic', at, `${what} while ${r.why}`,
+      reportIn(v, 'sleep-in-atomic', at, `${what} while ${r.why}`,
         [r.lock?.label ?? 'atomic', h.label], [r.lock?.class ?? null, h.class],
         r.site ? [{ file: r.site.file, line: r.site.line, column: r.site.col, message: r.lock ? `${r.lock.label} taken here` : `${r.why} from here` }] : []);
     }
@@ -279,31 +322,31 @@ export function analyzeFunction(fn: FunctionInput, ctx: InterpretContext): Funct
         if (o.assumed && o.instance !== h.instance) continue;
         const both = o.mode === 'read' && h.mode === 'read' && o.instance !== h.instance;
         if (both) continue;
-        report('double-lock', at,
+        reportIn(v, 'double-lock', at,
           `${api}() takes ${h.label} while ${o.label}${o.class ? ` (same class ${o.class})` : ''} is already held${o.instance === h.instance ? '' : ' without a nesting annotation (spin_lock_nested, *_nest_lock)'}`,
           [o.label, h.label], [o.class, h.class],
           [{ file: o.site.file, line: o.site.line, column: o.site.col, message: `${o.label} taken here` }]);
         continue;
       }
       if (h.class && o.class && h.class !== o.class) {
-        if (ctx.order.before(h.class, o.class)) {
-          const chain = ctx.order.explain(h.class, o.class) ?? [];
+        if (order.before(h.class, o.class)) {
+          const chain = order.explain(h.class, o.class) ?? [];
           const rule = chain.map((e) => `${e.outer} -> ${e.inner}`).join(', ');
           const src0 = chain.map((e) => e.source).filter((x, i, a) => a.indexOf(x) === i).join('; ');
-          report('lock-order', at,
+          reportIn(v, 'lock-order', at,
             `${api}() takes ${h.label} (${h.class}) while holding ${o.label} (${o.class}); the documented order is ${h.class} before ${o.class}${rule ? ` (${rule})` : ''}`,
             [o.label, h.label], [o.class, h.class],
             [{ file: o.site.file, line: o.site.line, column: o.site.col, message: `${o.label} taken here` },
               ...chain.map((e) => ({ file: e.source, line: 0, message: `rule: ${e.outer} -> ${e.inner}${e.note ? ' ' + e.note : ''}` })).filter(() => false)],
             src0 || undefined);
         } else if (!o.assumed) {
-          nestings.push({ outer: o.class, inner: h.class, site: h.site, outerSite: o.site });
+          nestingsOf[v].push({ outer: o.class, inner: h.class, site: h.site, outerSite: o.site });
         }
       }
     }
     const cls = h.class ? ix.classes.get(h.class) : undefined;
     if (cls?.irqSafe && s.irqOff === 0 && !h.nested && !viaWhy) {
-      report('irq-state', at,
+      reportIn(v, 'irq-state', at,
         `${api}() takes ${h.label} (${h.class}) with interrupts enabled, but ${h.class} is also taken from interrupt context: use the _irq or _irqsave form`,
         [h.label], [h.class], [], cls.source);
     }
@@ -330,10 +373,10 @@ export function analyzeFunction(fn: FunctionInput, ctx: InterpretContext): Funct
           case 'acquire': {
             const l = op.lock!;
             const h: Held = { class: l.class, instance: l.instance, label: l.label, mode: op.mode === 'read' ? 'read' : 'write',
-              nested: !!op.nested, spins: apiSpins(api, l.class, ix), assumed: false, site: site(call) };
-            const sleeps = apiSleeps(api, l.class, ix);
+              nested: !!op.nested, spins: apiSpins(api, l.class, ix), vspins: vspinsOf(api, l.class, apiSpins(api, l.class, ix)), assumed: false, site: site(call) };
+            const sleeps = sleepsPerView(api, l.class);
             checkAcquire(s, h, call, api, sleeps);
-            if (sleeps) noteSleep(site(call), `${api}() takes ${h.label}`);
+            for (const v of views) if (sleeps[v]) noteSleepIn(v, site(call), `${api}() takes ${h.label}`);
             noteTake(h);
             addHeldUnique(s, h);
             pushTrace(s, ev('lock', h));
@@ -348,7 +391,7 @@ export function analyzeFunction(fn: FunctionInput, ctx: InterpretContext): Funct
             const inst = returnsLock ? target! : l.instance;
             const h: Held = { class: l.class, instance: inst, label: returnsLock ? target! : l.label,
               mode: op.mode === 'read' ? 'read' : 'write', nested: false, spins: apiSpins(api, l.class, ix),
-              assumed: false, site: site(call) };
+              vspins: vspinsOf(api, l.class, apiSpins(api, l.class, ix)), assumed: false, site: site(call) };
             const ok = clone(s);
             const okFact: Fact = op.op === 'try-acquire' && op.success === 'zero' ? 'zero' : 'ok';
             const failFact: Fact = op.op === 'try-acquire' ? (op.success === 'zero' ? 'err' : 'zero') : 'nullfail';
@@ -357,11 +400,11 @@ export function analyzeFunction(fn: FunctionInput, ctx: InterpretContext): Funct
             const waits = op.op === 'acquire-return' || (op.success === 'zero' && !/trylock|TestSet|or_retry/.test(api));
             if (waits) {
               // A blocking acquisition: the same checks as acquire.
-              const sleeps = apiSleeps(api, l.class, ix);
+              const sleeps = sleepsPerView(api, l.class);
               // Re-taking the same lock killably is the retry protocol of GUP and the fault path
               // (a callee dropped it and said so through *locked, which is not modelled): no double-lock.
               checkAcquire(s, h, call, api, sleeps, undefined, op.op === 'try-acquire');
-              if (sleeps) noteSleep(site(call), `${api}() takes ${h.label}`);
+              for (const v of views) if (sleeps[v]) noteSleepIn(v, site(call), `${api}() takes ${h.label}`);
               noteTake(h);
             }
             if (op.ptlVar) ownBinds(ok).set(op.ptlVar, l.class ?? '');
@@ -401,9 +444,10 @@ export function analyzeFunction(fn: FunctionInput, ctx: InterpretContext): Funct
             const sleeps = op.gfpBlocking === undefined || op.gfpBlocking === true;
             if (sleeps) {
               noteSleep(site(call), `${api}()${op.gfpBlocking ? ' with blocking GFP flags' : ''} may sleep`);
-              if (isAtomic(s)) {
-                const r = atomicReason(s)!;
-                report('sleep-in-atomic', call, `${api}()${op.gfpBlocking ? ' with GFP flags that can block' : ''} may sleep while ${r.why}`,
+              for (const v of views) {
+                if (!isAtomic(s, v)) continue;
+                const r = atomicReason(s, v)!;
+                reportIn(v, 'sleep-in-atomic', call, `${api}()${op.gfpBlocking ? ' with GFP flags that can block' : ''} may sleep while ${r.why}`,
                   [r.lock?.label ?? 'atomic', api], [r.lock?.class ?? null],
                   r.site ? [{ file: r.site.file, line: r.site.line, column: r.site.col, message: r.lock ? `${r.lock.label} taken here` : `${r.why} from here` }] : []);
               }
@@ -412,10 +456,11 @@ export function analyzeFunction(fn: FunctionInput, ctx: InterpretContext): Funct
             break;
           }
           case 'lock-break': {
-            const others = s.held.filter((h) => h.instance !== op.lock!.instance && h.spins);
-            if (others.length) {
+            for (const v of views) {
+              const others = s.held.filter((h) => h.instance !== op.lock!.instance && spinsIn(h, v));
+              if (!others.length) continue;
               const o = others[others.length - 1];
-              report('sleep-in-atomic', call, `${api}() may sleep (it drops ${op.lock!.label} to reschedule) while ${o.label} is still held`,
+              reportIn(v, 'sleep-in-atomic', call, `${api}() may sleep (it drops ${op.lock!.label} to reschedule) while ${o.label} is still held`,
                 [o.label, op.lock!.label], [o.class, op.lock!.class],
                 [{ file: o.site.file, line: o.site.line, column: o.site.col, message: `${o.label} taken here` }]);
             }
@@ -433,7 +478,7 @@ export function analyzeFunction(fn: FunctionInput, ctx: InterpretContext): Funct
             const l = op.lock!;
             if (findHeld(s, l) < 0) {
               addHeldUnique(s, { class: l.class, instance: l.instance, label: l.label, mode: op.mode === 'read' ? 'read' : 'write',
-                nested: false, spins: !!(l.class && apiSpins('', l.class, ix)), assumed: true, site: site(call) });
+                nested: false, spins: !!(l.class && apiSpins('', l.class, ix)), vspins: !!(l.class && apiSpins('', l.class, ixOf(1))), assumed: true, site: site(call) });
             }
             next.push(s);
             break;
@@ -504,38 +549,47 @@ export function analyzeFunction(fn: FunctionInput, ctx: InterpretContext): Funct
         g === 'ret' ? (target ?? `${name}()`) : normalizeLockExpr(argTexts[Number(g)] ?? `$${g}`));
       return { instance: sub(t.instance), label: sub(t.label) };
     };
-    // Sleeping inside the callee while this path is atomic.
-    let sleeps = sum.maySleep !== null;
-    if (sum.gfpParams.length) {
-      const blocking = sum.gfpParams.map((p) => argTexts[p] === undefined ? null : gfpOf(argTexts[p]));
-      if (!sum.maySleep && blocking.some((b) => b === true)) sleeps = true;
+    // The callee as each view sees it: the variant's summary has the same shape (one walk made
+    // both), differing in what sleeps and what spins.
+    const vsum = V ? alignedVariant(sum, V.summaryOf(name)) : sum;
+    const sumIn = (v: number): Summary => (v ? vsum : sum);
+    const blocking = sum.gfpParams.length ? sum.gfpParams.map((p) => argTexts[p] === undefined ? null : gfpOf(argTexts[p])) : [];
+    for (const v of views) {
+      const vs = sumIn(v);
+      // Sleeping inside the callee while this path is atomic.
+      let sleeps = vs.maySleep !== null;
+      if (!vs.maySleep && blocking.some((b) => b === true)) sleeps = true;
+      if (sleeps && isAtomic(s0, v) && vs.maySleep) {
+        const r = atomicReason(s0, v)!;
+        reportIn(v, 'sleep-in-atomic', call,
+          `${name}() may sleep (${vs.maySleep.why} at ${vs.maySleep.site.file}:${vs.maySleep.site.line}) while ${r.why}`,
+          [r.lock?.label ?? 'atomic', name], [r.lock?.class ?? null],
+          [...(r.site ? [{ file: r.site.file, line: r.site.line, column: r.site.col, message: r.lock ? `${r.lock.label} taken here` : `${r.why} from here` }] : []),
+            { file: vs.maySleep.site.file, line: vs.maySleep.site.line, column: vs.maySleep.site.col, message: vs.maySleep.why }]);
+      }
+      if (sleeps && vs.maySleep) noteSleepIn(v, site(call), `${name}() may sleep (${vs.maySleep.why})`);
     }
-    if (sleeps && isAtomic(s0) && sum.maySleep) {
-      const r = atomicReason(s0)!;
-      report('sleep-in-atomic', call,
-        `${name}() may sleep (${sum.maySleep.why} at ${sum.maySleep.site.file}:${sum.maySleep.site.line}) while ${r.why}`,
-        [r.lock?.label ?? 'atomic', name], [r.lock?.class ?? null],
-        [...(r.site ? [{ file: r.site.file, line: r.site.line, column: r.site.col, message: r.lock ? `${r.lock.label} taken here` : `${r.why} from here` }] : []),
-          { file: sum.maySleep.site.file, line: sum.maySleep.site.line, column: sum.maySleep.site.col, message: sum.maySleep.why }]);
-    }
-    if (sleeps && sum.maySleep) noteSleep(site(call), `${name}() may sleep (${sum.maySleep.why})`);
     // Lock order of the callee's locks against what this path holds.
-    for (const t of sum.takes) {
+    for (let ti = 0; ti < sum.takes.length; ti++) {
+      const t = sum.takes[ti];
       const { instance, label } = subst(t);
-      const h: Held = { class: t.class, instance, label, mode: t.mode, nested: t.nested, spins: t.spins, assumed: false, site: site(call), via: name };
+      const h: Held = { class: t.class, instance, label, mode: t.mode, nested: t.nested, spins: t.spins, vspins: vsum.takes[ti].spins, assumed: false, site: site(call), via: name };
       if (!t.class) continue;
-      for (const o of s0.held) {
+      for (const v of views) {
+        const order = orderOf(v);
+        for (const o of s0.held) {
         if (!o.class || o.class === t.class) continue;
-        if (ctx.order.before(t.class, o.class)) {
-          const chain = ctx.order.explain(t.class, o.class) ?? [];
-          report('lock-order', call,
+        if (order.before(t.class, o.class)) {
+          const chain = order.explain(t.class, o.class) ?? [];
+          reportIn(v, 'lock-order', call,
             `${name}() takes ${label} (${t.class}, at ${t.site.file}:${t.site.line}) while ${o.label} (${o.class}) is held; the documented order is ${t.class} before ${o.class}${chain.length ? ` (${chain.map((e) => `${e.outer} -> ${e.inner}`).join(', ')})` : ''}`,
             [o.label, label], [o.class, t.class],
             [{ file: o.site.file, line: o.site.line, column: o.site.col, message: `${o.label} taken here` },
               { file: t.site.file, line: t.site.line, column: t.site.col, message: `${name}() takes ${t.label} here` }],
             chain.map((e) => e.source).filter((x, i, a) => a.indexOf(x) === i).join('; ') || undefined);
         } else if (!o.assumed) {
-          nestings.push({ outer: o.class, inner: t.class, site: site(call), outerSite: o.site });
+          nestingsOf[v].push({ outer: o.class, inner: t.class, site: site(call), outerSite: o.site });
+        }
         }
       }
       noteTake(h);
@@ -543,7 +597,9 @@ export function analyzeFunction(fn: FunctionInput, ctx: InterpretContext): Funct
     // Net effects, split by return value when they differ.
     const out: State[] = [];
     const callKey = `@${call.start}`;
-    for (const ex of sum.exits) {
+    for (let xi = 0; xi < sum.exits.length; xi++) {
+      const ex = sum.exits[xi];
+      const vex = vsum.exits[xi];
       const s = sum.exits.length > 1 ? clone(s0) : s0;
       for (const r of ex.released) {
         const { instance, label } = subst(r);
@@ -554,11 +610,12 @@ export function analyzeFunction(fn: FunctionInput, ctx: InterpretContext): Funct
       }
       // The callee's own order was checked inside it: its locks are checked against the caller's.
       const callerView: State = clone(s);
-      for (const a of ex.acquired) {
+      for (let ai = 0; ai < ex.acquired.length; ai++) {
+        const a = ex.acquired[ai];
         const { instance, label } = subst(a);
-        const h: Held = { class: a.class, instance, label, mode: a.mode, nested: a.nested, spins: a.spins, assumed: false, site: site(call), via: name };
+        const h: Held = { class: a.class, instance, label, mode: a.mode, nested: a.nested, spins: a.spins, vspins: vex.acquired[ai].spins, assumed: false, site: site(call), via: name };
         if (findHeld(s, { class: null, instance }) < 0) {
-          if (sum.exits.length === 1) checkAcquire(callerView, h, call, name, false, `${name}() takes ${label}`);
+          if (sum.exits.length === 1) checkAcquire(callerView, h, call, name, NO_SLEEP, `${name}() takes ${label}`);
           addHeldUnique(s, h);
           pushTrace(s, ev('lock', h));
           if (a.instance === '$ret' && a.class) ownBinds(s).set(instance, a.class);
@@ -937,7 +994,7 @@ export function analyzeFunction(fn: FunctionInput, ctx: InterpretContext): Funct
     const ops = resolveCall({ name: 'spin_lock', argTexts: [a.expr] }, envFor(init), ix);
     const l = ops?.[0]?.lock;
     if (l) addHeld(init, { class: l.class, instance: l.instance, label: l.label, mode: 'write', nested: false,
-      spins: apiSpins('', l.class, ix), assumed: true, site: { file: fn.file, line: fn.line, col: 1 } });
+      spins: apiSpins('', l.class, ix), vspins: apiSpins('', l.class, ixOf(1)), assumed: true, site: { file: fn.file, line: fn.line, col: 1 } });
   }
   const soft = limits.maxStatesPerNode;
   const push = (id: number, s: State): void => {
@@ -1044,15 +1101,18 @@ export function analyzeFunction(fn: FunctionInput, ctx: InterpretContext): Funct
     if (a.kind === 'acquires' && exitsList.every((e) => e.acquired.length === 0)) {
       const ops = resolveCall({ name: 'spin_lock', argTexts: [a.expr] }, envFor(init), ix);
       const l = ops?.[0]?.lock;
-      if (l) for (const e of exitsList) e.acquired.push(toTemplate({ class: l.class, instance: l.instance, label: l.label, mode: 'write', spins: apiSpins('', l.class, ix), nested: false, site: { file: fn.file, line: fn.line, col: 1 } }));
+      if (l) for (const e of exitsList) e.acquired.push(toTemplate({ class: l.class, instance: l.instance, label: l.label, mode: 'write', spins: apiSpins('', l.class, ix), vspins: apiSpins('', l.class, ixOf(1)), nested: false, site: { file: fn.file, line: fn.line, col: 1 } }));
     }
   }
 
-  const summary: Summary = {
-    name: fn.name, file: fn.file, maySleep, gfpParams: [...gfpParams],
-    takes: [...takes.values()], exits: exitsList,
-    requires: init.held.map(toTemplate), complete: !limit,
-  };
+  const requires = init.held.map(toTemplate);
+  const summaryIn = (v: number): Summary => ({
+    name: fn.name, file: fn.file, maySleep: maySleepOf[v], gfpParams: [...gfpParams],
+    takes: [...takes.values()].map((t) => viewOf(t, v)),
+    exits: exitsList.map((e) => ({ ...e, acquired: e.acquired.map((t) => viewOf(t, v)), released: e.released.map((t) => viewOf(t, v)) })),
+    requires: requires.map((t) => viewOf(t, v)), complete: !limit,
+  });
+  const summary = summaryIn(0);
 
   // ---- traces: distinct lock behaviours along the paths
   const traces: Trace[] = [];
@@ -1069,7 +1129,26 @@ export function analyzeFunction(fn: FunctionInput, ctx: InterpretContext): Funct
     }
   }
 
-  return { findings: [...findings.values()], summary, traces, sites: [...sites.values()], limit, nestings };
+  const result: FunctionResult = { findings: [...findingsOf[0].values()], summary, traces, sites: [...sites.values()], limit, nestings: nestingsOf[0] };
+  if (V) result.variant = { findings: [...findingsOf[1].values()], summary: summaryIn(1), nestings: nestingsOf[1] };
+  return result;
+}
+
+/** A template of the walk (both views' spinning) as one view's summary sees it. */
+type Template = LockTemplate & { vspins: boolean };
+function viewOf(t: Template, v: number): LockTemplate {
+  return { class: t.class, instance: t.instance, label: t.label, mode: t.mode, spins: v ? t.vspins : t.spins, nested: t.nested, site: t.site };
+}
+
+const NO_SLEEP: readonly boolean[] = [false, false];
+
+/** The variant summary of a callee when it has the shape of its summary (both come from one walk;
+ *  a callee that could not be analysed has no variant): else the summary itself. */
+function alignedVariant(sum: Summary, v: Summary | undefined): Summary {
+  if (!v || v === sum) return sum;
+  if (v.takes.length !== sum.takes.length || v.exits.length !== sum.exits.length) return sum;
+  for (let i = 0; i < sum.exits.length; i++) if (v.exits[i].acquired.length !== sum.exits[i].acquired.length) return sum;
+  return v;
 }
 
 /** A wrapper's summary replaces the API table entry only when it is complete and names its locks. */
@@ -1192,12 +1271,14 @@ function retWords(f: string): string {
  * reduced to its contract. Kept out of analyzeFunction: V8 deoptimised that whole (large) function
  * over the array shapes in here, hundreds of times in one run.
  */
-function exitEffects(exits: State[], fn: FunctionInput, toTemplate: (h: Held | LockTemplate) => LockTemplate): SummaryExit[] {
+type WalkExit = Omit<SummaryExit, 'acquired' | 'released'> & { acquired: Template[]; released: Template[] };
+function exitEffects(exits: State[], fn: FunctionInput, toTemplate: (h: Held | Template) => Template): WalkExit[] {
+  type SummaryExit = WalkExit;
   const exitGroups = new Map<string, SummaryExit>();
   for (const s of exits) {
     // In the order they were taken (callers replay them in that order; the key sorts separately).
     const acquired = s.held.filter((h) => !h.assumed).map(toTemplate).sort(bySite);
-    const released = s.released.map((inst) => toTemplate({ class: null, instance: inst, label: inst, mode: 'write', spins: false, nested: false, site: { file: fn.file, line: fn.line, col: 1 } }));
+    const released = s.released.map((inst) => toTemplate({ class: null, instance: inst, label: inst, mode: 'write', spins: false, vspins: false, nested: false, site: { file: fn.file, line: fn.line, col: 1 } }));
     const key = acquired.map((a) => a.instance).sort().join(',') + '/' + released.map((r) => r.instance).join(',') + `/${s.rcu}${s.dropped}${s.preempt}${s.irqOff}`;
     const ret = s.retFact ?? 'unknown';
     const gk = `${ret}|${key}`;

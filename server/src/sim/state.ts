@@ -10,6 +10,8 @@ export interface Held {
   mode: 'read' | 'write';
   nested: boolean;           // taken with a nesting annotation (subclass, nest_lock)
   spins: boolean;            // holding it makes the context atomic
+  /** `spins` under the variant profile of a what-if run (the edited kinds); = spins without one. */
+  vspins: boolean;
   assumed: boolean;          // held on entry by the caller (assertion, __must_hold) rather than taken here
   site: Site;
   via?: string;              // the callee that took it (summaries)
@@ -128,13 +130,21 @@ export function addHeld(s: State, h: Held): void {
   held.sort((a, b) => (a.instance < b.instance ? -1 : a.instance > b.instance ? 1 : 0));
 }
 
-export function isAtomic(s: State): boolean {
-  return s.rcu > 0 || s.preempt > 0 || s.irqOff > 0 || s.held.some((h) => h.spins);
+/** Whether holding `h` makes the context atomic under view `v` (0: the profile, 1: the variant). */
+export function spinsIn(h: Held, v: number): boolean {
+  return v ? h.vspins : h.spins;
+}
+
+export function isAtomic(s: State, v = 0): boolean {
+  if (s.rcu > 0 || s.preempt > 0 || s.irqOff > 0) return true;
+  for (const h of s.held) if (v ? h.vspins : h.spins) return true;
+  return false;
 }
 
 /** Why the context is atomic, in kernel terms, and where that began. */
-export function atomicReason(s: State): { why: string; site?: Site; lock?: Held } | null {
-  const spin = [...s.held].reverse().find((h) => h.spins);
+export function atomicReason(s: State, v = 0): { why: string; site?: Site; lock?: Held } | null {
+  let spin: Held | undefined;
+  for (let i = s.held.length - 1; i >= 0 && !spin; i--) if (spinsIn(s.held[i], v)) spin = s.held[i];
   if (spin) return { why: `${spin.label} is held (${spin.class ? spin.class + ', ' : ''}a spinning lock)`, site: spin.site, lock: spin };
   if (s.irqOff > 0) return { why: s.atomicWhy ?? 'interrupts are disabled', site: s.atomicSite };
   if (s.preempt > 0) return { why: s.atomicWhy ?? 'preemption is disabled', site: s.atomicSite };
