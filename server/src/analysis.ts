@@ -15,7 +15,7 @@ import { materializeSeries } from './source/materialize';
 import type { SourceFile } from './source/types';
 import { CImage, directorySource, headsIndex, makeImage, makeLazyImage, makeTreeFile, type SiblingSource } from './analysis/c-image';
 import { includedHeaders, ReadFile } from './analysis/headers';
-import { ResultStore, SummaryProvider, type ChangedFiles, type FunctionSource, type NetworkPlace, type ProviderNetwork, type VariantProfile } from './analysis/summaries';
+import { profileKey, ResultStore, SummaryProvider, type ChangedFiles, type FunctionSource, type NetworkPlace, type ProviderNetwork, type VariantProfile } from './analysis/summaries';
 import { chooseProfile, ChosenProfile, finish } from './analysis/profile-choice';
 import type { FunctionInput, FunctionResult, RawFinding } from './sim/interpret';
 import type { Summary } from './sim/summary-types';
@@ -114,6 +114,25 @@ export async function analyze(opts: AnalyzeOptions): Promise<AnalysisResult> {
   }
   if (isCSource(opts.name, opts.text)) return (await analyzeCFile(opts, tree, cache, started, { sites })).result;
   return analyzePatch(opts, tree, cache, started, { sites, deadlocks: true }).then((r) => r.result);
+}
+
+/** A profile given as an object, with where it came from (what-if: the base and the edited one). */
+export type GivenProfile = NonNullable<AnalyzeOptions['variant']>;
+
+/** One input under each of the given profiles (a what-if): in one walk for two profiles that walk
+ *  alike (`oneWalk`: model/profile-edit-reach.ts sameWalks) when the input is C, else an analysis
+ *  per profile. */
+export async function analyzeUnderEach(opts: Omit<AnalyzeOptions, 'profileObject' | 'profileOrigin' | 'variant'>, profiles: GivenProfile[],
+  oneWalk: boolean): Promise<AnalysisResult[]> {
+  const run = (p: GivenProfile, variant?: GivenProfile) =>
+    analyze({ ...opts, profileObject: p.profileObject, profileOrigin: p.profileOrigin, ...(variant ? { variant } : {}) });
+  if (oneWalk && profiles.length === 2 && isCSource(opts.name, opts.text)) {
+    const r = await run(profiles[0], profiles[1]);
+    return [r, r.variant!];
+  }
+  const out: AnalysisResult[] = [];
+  for (const p of profiles) out.push(await run(p));
+  return out;
 }
 
 /** Lock-event traces of the touched functions (or of `functions` by name). */
@@ -386,17 +405,10 @@ interface TreeNetwork extends ProviderNetwork {
 function treeNetwork(cache: AnalysisCache, chosen: ChosenProfile, tree: TreeReader, share?: ShareResults, variant?: ChosenProfile): TreeNetwork {
   let byShare = cache.networks.get(chosen);
   if (!byShare) cache.networks.set(chosen, (byShare = new Map()));
-  const key = `${share?.key ?? ''}\0${variant ? profileHash(variant) : ''}`;
+  const key = `${share?.key ?? ''}\0${variant ? profileKey(variant.ix) : ''}`;
   let net = byShare.get(key);
   if (!net) byShare.set(key, (net = makeTreeNetwork(cache, chosen, tree, share, false, variant)));
   return net;
-}
-
-const profileHashes = new WeakMap<ChosenProfile, string>();
-function profileHash(c: ChosenProfile): string {
-  let h = profileHashes.get(c);
-  if (h === undefined) profileHashes.set(c, (h = hashText(JSON.stringify(c.profile))));
-  return h;
 }
 
 /** A network of its own (one run: a patch series). Results cut by the depth bound or a recursion

@@ -10,7 +10,7 @@
 // of kinds and the order only is evaluated in the same walk as the base profile (sameWalks); one
 // that inserts a class changes which locks code names, and takes a run per profile.
 import * as path from 'path';
-import { analyze, createCache, directoryFiles, isCSource, type AnalysisCache } from './analysis';
+import { analyzeUnderEach, createCache, directoryFiles, isCSource, type AnalysisCache } from './analysis';
 import { topLevelIndex } from './c/top-level';
 import type { AnalysisResult, ShareResults } from './analysis-types';
 import { hashText } from './text-hash';
@@ -213,20 +213,11 @@ function inProcessRunner(opts: WhatIfOptions, cache: AnalysisCache, share: Share
     const out: AnalysisResult[][] = [];
     for (const input of inputs) {
       if (ctl.signal?.aborted) throw new Error('cancelled');
-      const run = (v: ProfileVariant, variant?: ProfileVariant) => analyze({
-        name: input.name, text: input.text, tree: opts.tree, profileObject: v.profile, profileOrigin: v.origin,
+      out.push(await analyzeUnderEach({
+        name: input.name, text: input.text, tree: opts.tree,
         all: true, cache, cwd: opts.cwd, sites: false, signal: ctl.signal, untrusted: opts.untrusted, crossFile: true,
         shareResults: share, skipFunctions: input.skip,
-        ...(variant ? { variant: { profileObject: variant.profile, profileOrigin: variant.origin } } : {}),
-      });
-      const rs: AnalysisResult[] = [];
-      if (oneWalk && variants.length === 2 && isCSource(input.name, input.text)) {
-        const r = await run(variants[0], variants[1]);
-        rs.push(r, r.variant!);
-      } else {
-        for (const v of variants) rs.push(await run(v));
-      }
-      out.push(rs);
+      }, variants.map((v) => ({ profileObject: v.profile, profileOrigin: v.origin })), oneWalk));
       ctl.onDone?.(input);
     }
     return out;

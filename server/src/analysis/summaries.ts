@@ -2,9 +2,6 @@
 // patch touches, and of the tree's headers (static inline wrappers such as anon_vma_lock()) are
 // analysed when first called, once, and their summaries used at call sites.
 import { analyzeFunction, FunctionInput, FunctionResult, InterpretContext, Limits, OrderLike } from '../sim/interpret';
-
-/** A second profile evaluated in the same walks (a what-if edit of kinds and order only). */
-export interface VariantProfile { ix: ProfileIndex; order: OrderLike }
 import type { Summary, SummaryExit } from '../sim/summary-types';
 import { gfpBlocks, ProfileIndex } from '../model/resolve';
 import { hashText } from '../text-hash';
@@ -12,6 +9,9 @@ import { shiftResult } from './shift-result';
 import type { Site } from '../sim/state';
 import type { Guard } from '../model/profile-types';
 import type { ShareResults } from '../analysis-types';
+
+/** A second profile evaluated in the same walks (a what-if edit of kinds and order only). */
+export interface VariantProfile { ix: ProfileIndex; order: OrderLike }
 
 /** The text of argument `n` of the call whose arguments start at `at` (just after the '('). */
 function nthArg(text: string, at: number, n: number): string | undefined {
@@ -152,7 +152,7 @@ function jsonOf(s: Summary | undefined): string {
 /** A profile's content hash (its index and order are built from it alone): part of the key, so
  *  a profile chosen afresh for each run (auto without a tree) still finds its stored results. */
 const profileKeys = new WeakMap<object, string>();
-function profileKey(ix: ProfileIndex): string {
+export function profileKey(ix: ProfileIndex): string {
   let k = profileKeys.get(ix);
   if (k === undefined) profileKeys.set(ix, (k = hashText(JSON.stringify(ix.profile))));
   return k;
@@ -329,7 +329,7 @@ export class SummaryProvider {
     const fieldTypes = { get: (n: string) => { const v = base.fieldTypes?.get(n); note({ k: 'field', name: n, v }); return v; } } as Map<string, string>;
     const summaryOf = (name: string) => { note({ k: 'sum', name, v: this.depOf(name, fn.file) }); return this.summaryFrom(name, fn.file); };
     const guardOf = (n: string) => { const v = this.guardOf?.(n); note({ k: 'guard', name: n, v: JSON.stringify(v ?? null) }); return v; };
-    const variant = base.variant && { ...base.variant, summaryOf: (name: string) => { note({ k: 'sum', name, v: this.depOf(name, fn.file) }); return this.variantSummaryFrom(name, fn.file); } };
+    const variant = base.variant && { ...base.variant, summaryOf: (name: string) => { note({ k: 'sum', name, v: this.depOf(name, fn.file) }); return this.summaryFrom(name, fn.file, true); } };
     const result = analyzeFunction(fn, { ...base, globals, fieldTypes, summaryOf, guardOf, variant });
     return { result, deps, sites: !!collect.sites, traces: !!collect.traces, line: fn.line, endLine: fn.endLine };
   }
@@ -340,24 +340,16 @@ export class SummaryProvider {
    *  when there is a variant. */
   private depOf(name: string, file: string | undefined): string {
     const base = jsonOf(this.summaryFrom(name, file));
-    return this.variant ? `${base}\u0001${jsonOf(this.variantSummaryFrom(name, file))}` : base;
+    return this.variant ? `${base}\u0001${jsonOf(this.summaryFrom(name, file, true))}` : base;
   }
 
-  /** The summary of `name` under the variant profile (the profile's own when there is none). */
-  variantSummaryFrom(name: string, file: string | undefined): Summary | undefined {
+  /** The summary of `name` as called from a function of `file`; `variant`: under the variant
+   *  profile (the profile's own when there is none). */
+  summaryFrom(name: string, file: string | undefined, variant = false): Summary | undefined {
     const fn = this.calleeOf(name, file);
     if (!fn) return undefined;
     const r = this.calleeResult(fn);
-    const sum = r?.variant?.summary ?? r?.summary;
-    if (!sum || fn.file === file || !this.siblingAt(fn.file)) return sum;
-    return balancedView(sum);
-  }
-
-  /** The summary of `name` as called from a function of `file`. */
-  summaryFrom(name: string, file: string | undefined): Summary | undefined {
-    const fn = this.calleeOf(name, file);
-    if (!fn) return undefined;
-    const sum = this.calleeResult(fn)?.summary;
+    const sum = variant ? r?.variant?.summary ?? r?.summary : r?.summary;
     if (!sum || fn.file === file || !this.siblingAt(fn.file)) return sum;
     return balancedView(sum);
   }
@@ -413,7 +405,7 @@ export class SummaryProvider {
       ix: this.ix, order: this.order, globals: this.globalsFor(file), fieldTypes: this.fieldsFor(file),
       summaryOf: file === undefined ? this.summaryOf : (n: string) => this.summaryFrom(n, file),
       limits: this.limits, collectSites: collect.sites, collectTraces: collect.traces, guardOf: this.guardOf,
-      ...(this.variant ? { variant: { ...this.variant, summaryOf: (n: string) => this.variantSummaryFrom(n, file) } } : {}),
+      ...(this.variant ? { variant: { ...this.variant, summaryOf: (n: string) => this.summaryFrom(n, file, true) } } : {}),
     };
   }
 

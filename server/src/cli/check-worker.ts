@@ -4,7 +4,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Worker } from 'worker_threads';
-import { analyze, createCache, isCSource } from '../analysis';
+import { analyze, analyzeUnderEach, createCache } from '../analysis';
 import { sameWalks } from '../model/profile-edit-reach';
 import type { AnalysisResult } from '../analysis-types';
 import type { Profile } from '../model/profile-types';
@@ -30,24 +30,16 @@ export interface CheckPart {
 export async function runChunk(job: CheckJob): Promise<CheckPart[]> {
   const cache = createCache();
   const out: CheckPart[] = [];
+  const oneWalk = job.variants?.length === 2 && sameWalks(job.variants[0].profileObject, job.variants[1].profileObject);
   for (const name of job.inputs) {
     try {
       const text = fs.readFileSync(path.resolve(job.cwd, name), 'utf8');
       if (job.variants) {
-        const [a, b] = job.variants;
-        const run = (v: CheckVariant, variant?: CheckVariant) => analyze({
-          name, text, tree: job.tree, profileObject: v.profileObject, profileOrigin: v.profileOrigin, all: job.all, cache, cwd: job.cwd, sites: false,
+        const results = await analyzeUnderEach({
+          name, text, tree: job.tree, all: job.all, cache, cwd: job.cwd, sites: false,
           // Variants are what-if runs: callees in the tree's other files count (see what-if.ts).
           crossFile: true, skipFunctions: job.skip?.[name],
-          ...(variant ? { variant: { profileObject: variant.profileObject, profileOrigin: variant.profileOrigin } } : {}),
-        });
-        const results: AnalysisResult[] = [];
-        if (job.variants.length === 2 && isCSource(name, text) && sameWalks(a.profileObject, b.profileObject)) {
-          const r = await run(a, b);
-          results.push(r, r.variant!);
-        } else {
-          for (const v of job.variants) results.push(await run(v));
-        }
+        }, job.variants, oneWalk);
         out.push({ name, result: results[0], results });
         continue;
       }

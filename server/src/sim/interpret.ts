@@ -216,6 +216,7 @@ export function analyzeFunction(fn: FunctionInput, ctx: InterpretContext): Funct
   const ixOf = (v: number): ProfileIndex => (v && V ? V.ix : ix);
   const orderOf = (v: number): OrderLike => (v && V ? V.order : ctx.order);
   const sleepsPerView = (api: string, cls: string | null): boolean[] => (V ? [apiSleeps(api, cls, ix), apiSleeps(api, cls, V.ix)] : [apiSleeps(api, cls, ix)]);
+  /** Whether a lock taken by `api` spins under each view: the variant's answer, given the profile's. */
   const vspinsOf = (api: string, cls: string | null, spins: boolean): boolean => (V ? apiSpins(api, cls, V.ix) : spins);
   const findingsOf = [new Map<string, RawFinding>(), new Map<string, RawFinding>()];
   const sites = new Map<number, SiteInfo>();
@@ -372,8 +373,9 @@ export function analyzeFunction(fn: FunctionInput, ctx: InterpretContext): Funct
         switch (op.op) {
           case 'acquire': {
             const l = op.lock!;
+            const spins = apiSpins(api, l.class, ix);
             const h: Held = { class: l.class, instance: l.instance, label: l.label, mode: op.mode === 'read' ? 'read' : 'write',
-              nested: !!op.nested, spins: apiSpins(api, l.class, ix), vspins: vspinsOf(api, l.class, apiSpins(api, l.class, ix)), assumed: false, site: site(call) };
+              nested: !!op.nested, spins, vspins: vspinsOf(api, l.class, spins), assumed: false, site: site(call) };
             const sleeps = sleepsPerView(api, l.class);
             checkAcquire(s, h, call, api, sleeps);
             for (const v of views) if (sleeps[v]) noteSleepIn(v, site(call), `${api}() takes ${h.label}`);
@@ -389,9 +391,10 @@ export function analyzeFunction(fn: FunctionInput, ctx: InterpretContext): Funct
             if (!l) { next.push(s); break; }
             const returnsLock = op.returnsLock && target;
             const inst = returnsLock ? target! : l.instance;
+            const spins = apiSpins(api, l.class, ix);
             const h: Held = { class: l.class, instance: inst, label: returnsLock ? target! : l.label,
-              mode: op.mode === 'read' ? 'read' : 'write', nested: false, spins: apiSpins(api, l.class, ix),
-              vspins: vspinsOf(api, l.class, apiSpins(api, l.class, ix)), assumed: false, site: site(call) };
+              mode: op.mode === 'read' ? 'read' : 'write', nested: false, spins, vspins: vspinsOf(api, l.class, spins),
+              assumed: false, site: site(call) };
             const ok = clone(s);
             const okFact: Fact = op.op === 'try-acquire' && op.success === 'zero' ? 'zero' : 'ok';
             const failFact: Fact = op.op === 'try-acquire' ? (op.success === 'zero' ? 'err' : 'zero') : 'nullfail';
@@ -477,8 +480,9 @@ export function analyzeFunction(fn: FunctionInput, ctx: InterpretContext): Funct
           case 'assert-held': {
             const l = op.lock!;
             if (findHeld(s, l) < 0) {
+              const spins = !!(l.class && apiSpins('', l.class, ix));
               addHeldUnique(s, { class: l.class, instance: l.instance, label: l.label, mode: op.mode === 'read' ? 'read' : 'write',
-                nested: false, spins: !!(l.class && apiSpins('', l.class, ix)), vspins: !!(l.class && apiSpins('', l.class, ixOf(1))), assumed: true, site: site(call) });
+                nested: false, spins, vspins: !!(l.class && vspinsOf('', l.class, spins)), assumed: true, site: site(call) });
             }
             next.push(s);
             break;
@@ -578,18 +582,18 @@ export function analyzeFunction(fn: FunctionInput, ctx: InterpretContext): Funct
       for (const v of views) {
         const order = orderOf(v);
         for (const o of s0.held) {
-        if (!o.class || o.class === t.class) continue;
-        if (order.before(t.class, o.class)) {
-          const chain = order.explain(t.class, o.class) ?? [];
-          reportIn(v, 'lock-order', call,
-            `${name}() takes ${label} (${t.class}, at ${t.site.file}:${t.site.line}) while ${o.label} (${o.class}) is held; the documented order is ${t.class} before ${o.class}${chain.length ? ` (${chain.map((e) => `${e.outer} -> ${e.inner}`).join(', ')})` : ''}`,
-            [o.label, label], [o.class, t.class],
-            [{ file: o.site.file, line: o.site.line, column: o.site.col, message: `${o.label} taken here` },
-              { file: t.site.file, line: t.site.line, column: t.site.col, message: `${name}() takes ${t.label} here` }],
-            chain.map((e) => e.source).filter((x, i, a) => a.indexOf(x) === i).join('; ') || undefined);
-        } else if (!o.assumed) {
-          nestingsOf[v].push({ outer: o.class, inner: t.class, site: site(call), outerSite: o.site });
-        }
+          if (!o.class || o.class === t.class) continue;
+          if (order.before(t.class, o.class)) {
+            const chain = order.explain(t.class, o.class) ?? [];
+            reportIn(v, 'lock-order', call,
+              `${name}() takes ${label} (${t.class}, at ${t.site.file}:${t.site.line}) while ${o.label} (${o.class}) is held; the documented order is ${t.class} before ${o.class}${chain.length ? ` (${chain.map((e) => `${e.outer} -> ${e.inner}`).join(', ')})` : ''}`,
+              [o.label, label], [o.class, t.class],
+              [{ file: o.site.file, line: o.site.line, column: o.site.col, message: `${o.label} taken here` },
+                { file: t.site.file, line: t.site.line, column: t.site.col, message: `${name}() takes ${t.label} here` }],
+              chain.map((e) => e.source).filter((x, i, a) => a.indexOf(x) === i).join('; ') || undefined);
+          } else if (!o.assumed) {
+            nestingsOf[v].push({ outer: o.class, inner: t.class, site: site(call), outerSite: o.site });
+          }
         }
       }
       noteTake(h);
@@ -993,8 +997,9 @@ export function analyzeFunction(fn: FunctionInput, ctx: InterpretContext): Funct
     if (a.kind !== 'must_hold' && a.kind !== 'releases') continue;
     const ops = resolveCall({ name: 'spin_lock', argTexts: [a.expr] }, envFor(init), ix);
     const l = ops?.[0]?.lock;
+    const spins = !!l && apiSpins('', l.class, ix);
     if (l) addHeld(init, { class: l.class, instance: l.instance, label: l.label, mode: 'write', nested: false,
-      spins: apiSpins('', l.class, ix), vspins: apiSpins('', l.class, ixOf(1)), assumed: true, site: { file: fn.file, line: fn.line, col: 1 } });
+      spins, vspins: vspinsOf('', l.class, spins), assumed: true, site: { file: fn.file, line: fn.line, col: 1 } });
   }
   const soft = limits.maxStatesPerNode;
   const push = (id: number, s: State): void => {
@@ -1101,7 +1106,8 @@ export function analyzeFunction(fn: FunctionInput, ctx: InterpretContext): Funct
     if (a.kind === 'acquires' && exitsList.every((e) => e.acquired.length === 0)) {
       const ops = resolveCall({ name: 'spin_lock', argTexts: [a.expr] }, envFor(init), ix);
       const l = ops?.[0]?.lock;
-      if (l) for (const e of exitsList) e.acquired.push(toTemplate({ class: l.class, instance: l.instance, label: l.label, mode: 'write', spins: apiSpins('', l.class, ix), vspins: apiSpins('', l.class, ixOf(1)), nested: false, site: { file: fn.file, line: fn.line, col: 1 } }));
+      const spins = !!l && apiSpins('', l.class, ix);
+      if (l) for (const e of exitsList) e.acquired.push(toTemplate({ class: l.class, instance: l.instance, label: l.label, mode: 'write', spins, vspins: vspinsOf('', l.class, spins), nested: false, site: { file: fn.file, line: fn.line, col: 1 } }));
     }
   }
 
